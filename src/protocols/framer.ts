@@ -36,8 +36,14 @@ export class StreamFramer {
     }
     while (pos < end) {
       const need = this.measure(buf, pos, end - pos);
-      if (need < 0) return this.fail('invalid', `bad message header at stream offset +${pos - off}`);
-      if (need > this.maxMessage) return this.fail('too-large', `message of ${need} bytes`);
+      if (need < 0) {
+        this.fail('invalid', `bad message header at stream offset +${pos - off}`);
+        return;
+      }
+      if (need > this.maxMessage) {
+        this.fail('too-large', `message of ${need} bytes`);
+        return;
+      }
       if (need === 0 || need > end - pos) {
         this.stash(buf, pos, end - pos);
         return;
