@@ -22,7 +22,9 @@ export function ipv6(text: string): Buffer {
   const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
   if (groups.length !== 8) throw new Error(`bad IPv6 ${text}`);
   const out = Buffer.alloc(16);
-  groups.forEach((g, i) => out.writeUInt16BE(Number.parseInt(g, 16), i * 2));
+  groups.forEach((g, i) => {
+    out.writeUInt16BE(Number.parseInt(g, 16), i * 2);
+  });
   return out;
 }
 

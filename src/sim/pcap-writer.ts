@@ -22,7 +22,8 @@ export function writePcap(
   parts.push(gh);
   let t = o.startUs ?? 1_700_000_000_000_000;
   for (const f of frames) {
-    const tf: TimedFrame = Buffer.isBuffer(f) ? { tsUs: (t += 1000), frame: f } : f;
+    t += 1000;
+    const tf: TimedFrame = Buffer.isBuffer(f) ? { tsUs: t, frame: f } : f;
     const rh = Buffer.alloc(16);
     const sec = Math.floor(tf.tsUs / 1e6);
     const frac = tf.tsUs - sec * 1e6;
