@@ -1,0 +1,116 @@
+/**
+ * Hosts seen in a capture: every IP and MAC address, which MACs carried which IPs, and the
+ * names analyzers reported for them. Updated per flow and per identity event, not per packet.
+ * (The full asset inventory, with identity resolution across protocols, is `inventory/`.)
+ */
+import { ipv4ToString, macToString } from '../events/format.js';
+import type { AssetObserved } from '../events/types.js';
+
+export interface HostRecord {
+  ip?: string;
+  macs: string[];
+  names: string[];
+  /** A broadcast or multicast address: a destination, never a device. */
+  group: boolean;
+}
+
+type Host = { ip?: string; macs: Set<number>; names: Set<string>; group: boolean };
+
+const MAX_NAMES_PER_HOST = 32;
+
+function isGroupMac(mac: number): boolean {
+  return mac >= 0 && (Math.floor(mac / 0x10000000000) & 1) === 1;
+}
+
+function isGroupIp4(ip: number): boolean {
+  return ip >>> 28 === 0xe || ip === 0xffffffff;
+}
+
+export class HostTable {
+  private readonly byIp4 = new Map<number, Host>();
+  private readonly byIp6 = new Map<string, Host>();
+  private readonly byMac = new Map<number, Host>();
+
+  ip4(ip: number, mac: number): void {
+    let h = this.byIp4.get(ip);
+    if (!h) {
+      h = { ip: ipv4ToString(ip), macs: new Set(), names: new Set(), group: isGroupIp4(ip) };
+      this.byIp4.set(ip, h);
+    }
+    this.attachMac(h, mac);
+  }
+
+  ip6(ip: string, mac: number): void {
+    let h = this.byIp6.get(ip);
+    if (!h) {
+      h = { ip, macs: new Set(), names: new Set(), group: ip.startsWith('ff') };
+      this.byIp6.set(ip, h);
+    }
+    this.attachMac(h, mac);
+  }
+
+  mac(mac: number): void {
+    if (mac < 0 || this.byMac.has(mac)) return;
+    this.byMac.set(mac, { macs: new Set([mac]), names: new Set(), group: isGroupMac(mac) });
+  }
+
+  /** Names from identity events go on the host they describe. */
+  fact(e: AssetObserved): void {
+    const name = e.facts.name;
+    if (!name) return;
+    let h: Host | undefined;
+    if (e.at.ip) {
+      h = e.at.ip.includes(':') ? this.byIp6.get(e.at.ip) : this.byIp4.get(ipv4Number(e.at.ip));
+      if (!h) {
+        if (e.at.ip.includes(':')) this.ip6(e.at.ip, -1);
+        else this.ip4(ipv4Number(e.at.ip), -1);
+        h = e.at.ip.includes(':') ? this.byIp6.get(e.at.ip) : this.byIp4.get(ipv4Number(e.at.ip));
+      }
+    } else if (e.at.mac) {
+      const m = Number.parseInt(e.at.mac.replaceAll(':', ''), 16);
+      this.mac(m);
+      h = this.byMac.get(m);
+    }
+    if (h && h.names.size < MAX_NAMES_PER_HOST) h.names.add(name);
+  }
+
+  /** IP hosts first (each with its MACs), then MACs never seen with an IP. */
+  list(): HostRecord[] {
+    const out: HostRecord[] = [];
+    const macsWithIp = new Set<number>();
+    const ipHosts = [...this.byIp4.entries()].sort((a, b) => a[0] - b[0]).map(([, h]) => h);
+    ipHosts.push(...[...this.byIp6.values()].sort((a, b) => (a.ip! < b.ip! ? -1 : 1)));
+    for (const h of ipHosts) {
+      for (const m of h.macs) macsWithIp.add(m);
+      out.push({ ip: h.ip!, macs: [...h.macs].map(macToString), names: [...h.names], group: h.group });
+    }
+    for (const [m, h] of [...this.byMac.entries()].sort((a, b) => a[0] - b[0])) {
+      if (macsWithIp.has(m) && h.names.size === 0) continue;
+      out.push({ macs: [macToString(m)], names: [...h.names], group: h.group });
+    }
+    return out;
+  }
+
+  /** Every MAC seen, as source or destination. */
+  macs(): string[] {
+    const all = new Set<number>(this.byMac.keys());
+    for (const h of this.byIp4.values()) for (const m of h.macs) all.add(m);
+    for (const h of this.byIp6.values()) for (const m of h.macs) all.add(m);
+    return [...all].sort((a, b) => a - b).map(macToString);
+  }
+
+  private attachMac(h: Host, mac: number): void {
+    if (mac < 0) return;
+    // A unicast IP reached through a broadcast MAC says nothing about its own MAC.
+    if (isGroupMac(mac) && !h.group) {
+      this.mac(mac);
+      return;
+    }
+    h.macs.add(mac);
+  }
+}
+
+function ipv4Number(ip: string): number {
+  const p = ip.split('.');
+  return ((Number(p[0]) << 24) | (Number(p[1]) << 16) | (Number(p[2]) << 8) | Number(p[3])) >>> 0;
+}
