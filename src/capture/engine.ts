@@ -475,8 +475,8 @@ export class Engine implements PacketSink {
 
   private l2Packet(p: Packet): void {
     const k = this.key;
-    const src = p.srcMac < 0 ? 0 : p.srcMac;
-    const dst = p.dstMac < 0 ? 0 : p.dstMac;
+    const src = Math.max(0, p.srcMac);
+    const dst = Math.max(0, p.dstMac);
     const srcIsA = src <= dst;
     const typeKey =
       p.snapOui >= 0

@@ -114,7 +114,8 @@ export class TcpStream {
   }
 
   private hold(seq: number, buf: Buffer, off: number, len: number, budget: ReassemblyBudget): void {
-    const held = (this.held ??= []);
+    if (this.held === null) this.held = [];
+    const held = this.held;
     // Keep held segments sorted by sequence; usually appended at the end.
     let i = held.length;
     while (i > 0 && seqDiff(held[i - 1]!.seq, seq) > 0) i--;
