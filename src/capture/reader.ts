@@ -56,7 +56,8 @@ const PCAP_NS_SWAPPED = 0x4d3cb2a1;
 const PCAPNG_SHB = 0x0a0d0d0a;
 const PCAPNG_BOM = 0x1a2b3c4d;
 
-const DEFAULT_CHUNK = 1 << 20;
+/** Twice the source read-ahead, so a whole prefetched chunk always fits beside a leftover record. */
+const DEFAULT_CHUNK = 2 << 20;
 /** tcpdump's largest snapshot length; pcapng blocks get the same room plus headers. */
 const DEFAULT_MAX_RECORD = 256 * 1024 * 4;
 

@@ -76,26 +76,61 @@ class StreamSource implements ByteSource {
   }
 }
 
+/**
+ * A regular file, read ahead: while the reader walks one chunk, the next is already being
+ * read into a spare buffer (without it the walker sat idle on every read, about 30% of the
+ * time). The spare is copied into the reader's buffer: a memcpy costs far less than a wait.
+ */
 class FileSource implements ByteSource {
   consumed = 0;
+  private spare: Buffer;
+  private spareStart = 0;
+  private spareEnd = 0;
+  private inflight: Promise<number> | null = null;
+  private eof = false;
+
   constructor(
     readonly name: string,
     private readonly fh: import('node:fs/promises').FileHandle,
     readonly size: number,
-  ) {}
+    prefetch = 1 << 20,
+  ) {
+    this.spare = Buffer.allocUnsafe(prefetch);
+  }
 
   async read(buf: Buffer, off: number, max: number): Promise<number> {
+    if (this.spareStart === this.spareEnd) {
+      if (this.eof) return 0;
+      const n = await (this.inflight ?? this.fetch());
+      this.inflight = null;
+      if (n === 0) {
+        this.eof = true;
+        return 0;
+      }
+      this.spareStart = 0;
+      this.spareEnd = n;
+    }
+    const take = Math.min(max, this.spareEnd - this.spareStart);
+    this.spare.copy(buf, off, this.spareStart, this.spareStart + take);
+    this.spareStart += take;
+    this.consumed += take;
+    if (this.spareStart === this.spareEnd && !this.eof) this.inflight = this.fetch();
+    return take;
+  }
+
+  private async fetch(): Promise<number> {
     try {
-      const { bytesRead } = await this.fh.read(buf, off, max, null);
-      this.consumed += bytesRead;
+      const { bytesRead } = await this.fh.read(this.spare, 0, this.spare.length, null);
       return bytesRead;
     } catch (e) {
       throw new CaptureError('io', this.name, this.consumed, `read failed: ${(e as Error).message}`);
     }
   }
 
-  close(): Promise<void> {
-    return this.fh.close();
+  async close(): Promise<void> {
+    // Let a read still in flight settle before the handle goes away.
+    await this.inflight?.catch(() => 0);
+    await this.fh.close();
   }
 }
 
