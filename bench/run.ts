@@ -280,6 +280,7 @@ async function main(): Promise<number> {
   const startup = [];
   for (let i = 0; i < 3; i++) startup.push(await runChild([process.execPath, '-e', '0'], { pinCpu }));
   const nodeStartupS = best(startup).run.wallS;
+  const nodeBaseRssMiB = best(startup).peakRssKiB / 1024;
 
   const lineguardArgv = (file: string) => [
     process.execPath,
@@ -419,7 +420,7 @@ async function main(): Promise<number> {
   const bareLoopPps = bareResult ? bareResult.packets / bareResult.seconds : undefined;
   const notes = [
     `seconds: wall time of the child process from spawn to exit, Node start-up included (\`node -e 0\`: ${nodeStartupS.toFixed(3)} s); bare loop and lineguard best of ${repeat}.`,
-    `peak RSS: the largest of getrusage maxRSS (reported at exit by a --import preload in Node children) and /proc/<pid>/status VmHWM polled every 20 ms, over all runs.`,
+    `peak RSS: the largest of getrusage maxRSS (reported at exit by a --import preload in Node children) and /proc/<pid>/status VmHWM polled every 20 ms, over all runs; \`node -e 0\` alone peaks at ${nodeBaseRssMiB.toFixed(1)} MiB.`,
     pinCpu === undefined
       ? 'contenders were not pinned to a CPU (--no-pin or no taskset): Node may use a second core for GC and compilation.'
       : `every contender ran pinned to CPU ${pinCpu} with taskset, all its threads included: one core.`,
@@ -464,6 +465,7 @@ async function main(): Promise<number> {
     cores: cpus().length,
     pinnedCpu: pinCpu ?? null,
     nodeStartupSeconds: nodeStartupS,
+    nodeBaseRssMiB,
     repeat,
     capture: { path: full.path, bytes: full.bytes, packets: full.packets, mb },
     bareLoopInternal: bareResult ?? null,
