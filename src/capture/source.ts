@@ -221,3 +221,8 @@ export function openStream(
 ): Promise<ByteSource> {
   return withGzip(new StreamSource(name, stream as AsyncIterable<Buffer>, size, true));
 }
+
+/** A stream taken as it is, without gzip sniffing (a live pipe must not wait for bytes). */
+export function rawStream(name: string, stream: Readable | AsyncIterable<Buffer>): ByteSource {
+  return new StreamSource(name, stream as AsyncIterable<Buffer>, -1, true);
+}

@@ -81,7 +81,7 @@ export const SERVICE_ROLE: Readonly<Record<string, string>> = {
  * DNS-SD TXT keys that carry identity (RFC 6763 §6; the printer keys from the Bonjour Printing
  * Specification §9; `md` from Google Cast; `model`/`am` from Apple device-info / AirPlay).
  */
-export const TXT_FACT: Readonly<Record<string, 'vendor' | 'model' | 'name'>> = {
+export const TXT_FACT: Readonly<Record<string, 'vendor' | 'model' | 'mdns.friendly_name'>> = {
   usb_mfg: 'vendor',
   manufacturer: 'vendor',
   usb_mdl: 'model',
@@ -90,5 +90,5 @@ export const TXT_FACT: Readonly<Record<string, 'vendor' | 'model' | 'name'>> = {
   md: 'model',
   model: 'model',
   am: 'model',
-  fn: 'name',
+  fn: 'mdns.friendly_name',
 };

@@ -1,0 +1,111 @@
+/** `lineguard analyze`: captures (files, stdin, an interface) in, summary and events out. */
+import { type AnalyzeOptions, analyze, type Input } from '../capture/analyze.js';
+import { CaptureError } from '../capture/errors.js';
+import { startLiveCapture } from '../capture/live.js';
+import type { Summary } from '../capture/summary.js';
+import { EXIT } from './exit.js';
+import { NdjsonFile } from './ndjson.js';
+import { progressView } from './progress.js';
+import { renderSummary } from './render.js';
+
+export interface AnalyzeFlags {
+  json?: boolean;
+  events?: string;
+  interface?: string;
+  filter?: string;
+  count?: number;
+  duration?: number;
+  progress?: boolean;
+}
+
+export interface CommandIO {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+export class UsageError extends Error {}
+
+/** Runs the command and returns the exit code; never calls process.exit itself. */
+export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: CommandIO): Promise<number> {
+  if (flags.interface && inputs.length > 0)
+    throw new UsageError('give capture files or --interface, not both');
+  if (!flags.interface && inputs.length === 0)
+    throw new UsageError('no capture given (a file, - for standard input, or --interface)');
+  if ((flags.filter || flags.count !== undefined || flags.duration !== undefined) && !flags.interface) {
+    throw new UsageError('--filter, --count and --duration apply to --interface only');
+  }
+  if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('standard input (-) can be read once');
+
+  let events: NdjsonFile | null = null;
+  if (flags.events) {
+    try {
+      events = new NdjsonFile(flags.events);
+    } catch (e) {
+      io.stderr.write(`lineguard: cannot write ${flags.events}: ${(e as Error).message}\n`);
+      return EXIT.output;
+    }
+  }
+  const progress =
+    flags.progress === false ? progressView({ isTTY: false } as NodeJS.WriteStream) : progressView(io.stderr);
+  const opts: AnalyzeOptions = { onProgress: (p) => progress.update(p) };
+  if (events) {
+    const sink = events;
+    opts.onEvent = (e) => sink.emit(e);
+  }
+
+  let summary: Summary;
+  let liveError: CaptureError | null = null;
+  try {
+    if (flags.interface) {
+      const live = startLiveCapture({ iface: flags.interface, filter: flags.filter, count: flags.count });
+      const stop = () => live.stop();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const timer = flags.duration !== undefined ? setTimeout(stop, flags.duration * 1000) : null;
+      try {
+        summary = await analyze([live.source], { ...opts, source: `interface:${flags.interface}` });
+        await live.exited.catch((e: unknown) => {
+          liveError =
+            e instanceof CaptureError ? e : new CaptureError('source', flags.interface!, -1, String(e));
+        });
+      } finally {
+        if (timer) clearTimeout(timer);
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        live.stop();
+      }
+    } else {
+      summary = await analyze(inputs as Input[], opts);
+    }
+  } catch (e) {
+    progress.stop();
+    events?.abandon();
+    throw e;
+  }
+  progress.stop();
+
+  if (liveError) {
+    // tcpdump's own failure explains an empty capture better than "empty input" does.
+    summary.inputs = summary.inputs.map((i) => ({
+      ...i,
+      error: { code: liveError!.code, offset: -1, message: liveError!.message },
+    }));
+  }
+  if (events) {
+    try {
+      events.commit();
+    } catch (e) {
+      events.abandon();
+      io.stderr.write(`lineguard: cannot write ${flags.events}: ${(e as Error).message}\n`);
+      return EXIT.output;
+    }
+  }
+  const failed = summary.inputs.filter((i) => i.error);
+  // Nothing at all was read from any input: an input error; otherwise a (partial) result.
+  const anyRead = summary.inputs.some((i) => i.packets > 0 || (!i.error && i.format));
+  if (flags.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else if (anyRead) io.stdout.write(`${renderSummary(summary)}\n`);
+  for (const i of failed) io.stderr.write(`lineguard: ${i.error!.message}\n`);
+  if (failed.length === 0) return EXIT.ok;
+  return anyRead ? EXIT.partial : EXIT.input;
+}

@@ -1,0 +1,211 @@
+/**
+ * DNS (udp/tcp 53), mDNS (udp 5353) and LLMNR (udp 5355) analyzers: one parser, three
+ * descriptors, turning answers into `asset.observed` facts.
+ *
+ * Specs: RFC 1035 (DNS), RFC 7766 §6.2.1 (DNS over TCP framing), RFC 6762 / RFC 6763 (mDNS,
+ * DNS-SD), RFC 4795 (LLMNR). What each fact is about:
+ * - DNS response: A/AAAA records name the address they carry (`at.ip` = the address, never the
+ *   server); reverse PTR records name the address in their owner name; the responder is a
+ *   `dns-server`. No MAC: unicast DNS is routed, the frame's MAC is often a router's.
+ * - mDNS response: A/AAAA as above (with the sender's MAC when the address is the sender's);
+ *   DNS-SD services, instance names and TXT identity keys (model, vendor) are the responder's.
+ * - LLMNR response: the responder answers only for its own name (RFC 4795 §2.1), so the name is
+ *   the sender's as well as the answered address's.
+ * Queries carry no identity and emit nothing. Not handled: DNS UPDATE contents, zone transfers
+ * beyond their A/AAAA/PTR records, DNSSEC, EDNS options, mDNS probes' tentative records.
+ */
+import { L3, type Packet } from '../../capture/packet.js';
+import { ipv4ToString, ipv6ToString, macToString } from '../../events/format.js';
+import type { AssetFacts, Endpoint } from '../../events/types.js';
+import type { AnalyzerContext, AnalyzerDescriptor, AnalyzerInstance, Direction } from '../analyzer.js';
+import { StreamFramer } from '../framer.js';
+import { DnsType, Port, SERVICE_ROLE, TXT_FACT } from './consts.js';
+import { type DnsMessage, measureTcpDns, parseDns, reverseNameToIp } from './parse.js';
+
+type Flavor = 'dns' | 'mdns' | 'llmnr';
+
+const CLASS_IN = 1;
+
+export const dnsUdp: AnalyzerDescriptor = {
+  name: 'dns',
+  transport: 'udp',
+  ports: [Port.DNS],
+  create: (ctx) => createDns(ctx, 'dns', false),
+};
+
+export const dnsTcp: AnalyzerDescriptor = {
+  name: 'dns',
+  transport: 'tcp',
+  ports: [Port.DNS],
+  create: (ctx) => createDns(ctx, 'dns', true),
+};
+
+export const mdns: AnalyzerDescriptor = {
+  name: 'mdns',
+  transport: 'udp',
+  ports: [Port.MDNS],
+  create: (ctx) => createDns(ctx, 'mdns', false),
+};
+
+export const llmnr: AnalyzerDescriptor = {
+  name: 'llmnr',
+  transport: 'udp',
+  ports: [Port.LLMNR],
+  create: (ctx) => createDns(ctx, 'llmnr', false),
+};
+
+function createDns(ctx: AnalyzerContext, flavor: Flavor, tcp: boolean): AnalyzerInstance {
+  const out = new Out(ctx, flavor);
+  const onMessage = (buf: Buffer, off: number, len: number): void => {
+    const r = parseDns(buf, off, len);
+    if (!r.ok) {
+      out.anomaly(`${flavor}.${r.code}`, r.detail);
+      return;
+    }
+    if (!r.msg.response || r.msg.rcode !== 0) return;
+    if (flavor === 'dns') dnsFacts(out, r.msg, ctx.packet);
+    else if (flavor === 'mdns') mdnsFacts(out, r.msg, ctx.packet);
+    else llmnrFacts(out, r.msg, ctx.packet);
+  };
+  if (!tcp) return { data: (_dir, buf, off, len) => onMessage(buf, off, len) };
+  const framer = (): StreamFramer =>
+    new StreamFramer(
+      measureTcpDns,
+      (buf, off, len) => onMessage(buf, off + 2, len - 2),
+      (_error, detail) => out.anomaly(`${flavor}.too_large`, detail),
+      2 + 0xffff,
+    );
+  const framers = [framer(), framer()] as const;
+  return {
+    data: (dir: Direction, buf, off, len) => framers[dir].push(buf, off, len),
+    // Lengths carry no sync marker: after lost bytes this direction cannot be followed again.
+    gap: (dir: Direction) => framers[dir].gap(),
+  };
+}
+
+function dnsFacts(out: Out, msg: DnsMessage, p: Packet): void {
+  const server = senderIp(p);
+  if (server !== undefined) out.asset({ ip: server }, { roleHint: 'dns-server' });
+  for (const r of msg.records) {
+    if (r.cls !== CLASS_IN) continue;
+    if (r.data.kind === 'address') out.asset({ ip: r.data.ip }, { name: r.name }, true);
+    else if (r.type === DnsType.PTR && r.data.kind === 'name') {
+      const ip = reverseNameToIp(r.name);
+      if (ip !== undefined) out.asset({ ip }, { name: r.data.name }, true);
+    }
+  }
+}
+
+function mdnsFacts(out: Out, msg: DnsMessage, p: Packet): void {
+  const me = sender(p);
+  const own: AssetFacts = {};
+  for (const r of msg.records) {
+    const d = r.data;
+    if (d.kind === 'address') out.asset(local(me, d.ip), { name: r.name }, true);
+    else if (r.type === DnsType.PTR && d.kind === 'name') {
+      // `_services._dns-sd._udp` enumerates service types (RFC 6763 §9); other PTRs name instances.
+      const meta = r.name.toLowerCase().startsWith('_services._dns-sd._udp.');
+      const svc = splitServiceName(meta ? `x.${d.name}` : d.name);
+      if (svc) serviceFacts(out, me, svc.service, meta ? undefined : svc.instance);
+    } else if (d.kind === 'srv') {
+      const svc = splitServiceName(r.name);
+      if (svc) serviceFacts(out, me, svc.service, svc.instance);
+    } else if (d.kind === 'txt') {
+      for (const s of d.strings) {
+        const eq = s.indexOf('=');
+        if (eq <= 0 || eq === s.length - 1) continue;
+        const key = TXT_FACT[s.slice(0, eq).toLowerCase()];
+        if (key !== undefined && own[key] === undefined) own[key] = s.slice(eq + 1);
+      }
+    } else if (d.kind === 'hinfo') own['mdns.hinfo'] = `${d.cpu} / ${d.os}`;
+  }
+  if (Object.keys(own).length > 0) out.asset(me, own);
+}
+
+function serviceFacts(out: Out, me: Endpoint, service: string, instance: string | undefined): void {
+  const facts: AssetFacts = { 'mdns.service': service };
+  const role = SERVICE_ROLE[service.slice(0, service.indexOf('.')).toLowerCase()];
+  if (role !== undefined) facts.roleHint = role;
+  if (instance !== undefined) facts['mdns.instance'] = instance;
+  out.asset(me, facts, true);
+}
+
+function llmnrFacts(out: Out, msg: DnsMessage, p: Packet): void {
+  const me = sender(p);
+  for (const r of msg.records) {
+    if (r.section !== 'answer' || r.data.kind !== 'address') continue;
+    if (r.data.ip !== me.ip) out.asset({ ip: r.data.ip }, { name: r.name }, true);
+    out.asset(me, { name: r.name }, true);
+  }
+}
+
+/** `Instance._svc._tcp.local` → service `_svc._tcp` and the instance's display name. */
+export function splitServiceName(name: string): { service: string; instance?: string } | undefined {
+  const m = /^(?:(.*)\.)?(_[^.]+)\.(_tcp|_udp)\..+$/i.exec(name);
+  if (!m) return undefined;
+  const service = `${m[2]}.${m[3]}`.toLowerCase();
+  const inst = m[1];
+  // Subtype PTRs (`_printer._sub._http._tcp`, RFC 6763 §7.1) name no instance.
+  if (inst === undefined || inst.endsWith('._sub') || inst.startsWith('_')) return { service };
+  return { service, instance: inst.replace(/\\\./g, '.').replace(/\\\\/g, '\\') };
+}
+
+/** An address from a local-scope record: with the sender's MAC when it is the sender's own. */
+function local(me: Endpoint, ip: string): Endpoint {
+  return ip === me.ip ? me : { ip };
+}
+
+function senderIp(p: Packet): string | undefined {
+  if (p.l3 === L3.IPv4) return ipv4ToString(p.src4);
+  if (p.l3 === L3.IPv6) return ipv6ToString(p.src6[0]!, p.src6[1]!, p.src6[2]!, p.src6[3]!);
+  return undefined;
+}
+
+/** The sender of a link-local message (mDNS, LLMNR): its MAC, IP and VLAN are one device's. */
+function sender(p: Packet): Endpoint {
+  const e: Endpoint = {};
+  if (p.srcMac >= 0) e.mac = macToString(p.srcMac);
+  const ip = senderIp(p);
+  if (ip !== undefined) e.ip = ip;
+  if (p.vlan >= 0) e.vlan = p.vlan;
+  return e;
+}
+
+const MEMO_CAP = 256;
+const MAX_ANOMALIES = 64;
+
+/**
+ * Per-flow emitter: a fact set already emitted for a subject stays quiet on repeats (a bounded
+ * memo, oldest forgotten first); a changed value is emitted again. `multi` facts are one of
+ * several values a subject holds at once (names of an address) and are remembered by value.
+ */
+class Out {
+  private readonly memo = new Map<string, string>();
+  private anomalies = 0;
+
+  constructor(
+    private readonly ctx: AnalyzerContext,
+    private readonly protocol: string,
+  ) {}
+
+  asset(at: Endpoint, facts: AssetFacts, multi = false): void {
+    const subject = `${at.mac ?? ''}|${at.ip ?? ''}|${at.vlan ?? ''}|`;
+    const value = JSON.stringify(facts);
+    const key = multi ? subject + value : subject + Object.keys(facts).sort().join(',');
+    const want = multi ? '' : value;
+    if (this.memo.get(key) === want) return;
+    if (this.memo.size >= MEMO_CAP) this.memo.delete(this.memo.keys().next().value!);
+    this.memo.set(key, want);
+    this.ctx.emit({
+      kind: 'asset.observed',
+      at: { ...at },
+      protocol: this.protocol,
+      facts,
+      evidence: this.ctx.evidence(),
+    });
+  }
+
+  anomaly(code: string, detail: string): void {
+    if (this.anomalies++ < MAX_ANOMALIES) this.ctx.anomaly(code, detail);
+  }
+}
