@@ -456,8 +456,14 @@ export class Engine implements PacketSink {
         f.clientIsA = (p.tcpFlags & TCP_ACK) === 0 ? srcIsA : !srcIsA;
       } else if (onA && !onB) f.clientIsA = false;
       else if (onB && !onA) f.clientIsA = true;
-      else if (f.portA !== f.portB) f.clientIsA = f.portA > f.portB;
-      else f.clientIsA = srcIsA;
+      else if (f.portA < 1024 !== f.portB < 1024) f.clientIsA = f.portB < 1024;
+      else if (f.transport === 'tcp' && f.portA !== f.portB) {
+        // Mid-connection with no port clue: the lower port is the likelier listener.
+        f.clientIsA = f.portA > f.portB;
+      } else {
+        // A datagram's first sender started the exchange.
+        f.clientIsA = srcIsA;
+      }
       desc = f.clientIsA ? (onB ?? onA) : (onA ?? onB);
       if (f.transport === 'tcp') {
         f.streams = [new TcpStream(0), new TcpStream(1)];

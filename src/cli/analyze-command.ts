@@ -57,7 +57,15 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
   let liveError: CaptureError | null = null;
   try {
     if (flags.interface) {
-      const live = startLiveCapture({ iface: flags.interface, filter: flags.filter, count: flags.count });
+      let live: ReturnType<typeof startLiveCapture>;
+      try {
+        live = startLiveCapture({ iface: flags.interface, filter: flags.filter, count: flags.count });
+      } catch (e) {
+        if (!(e instanceof CaptureError)) throw e;
+        events?.abandon();
+        io.stderr.write(`lineguard: ${e.message}\n`);
+        return EXIT.input;
+      }
       const stop = () => live.stop();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

@@ -1,0 +1,144 @@
+/** End-to-end: the real `lineguard analyze` command on traces the tests write. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Summary } from '../src/capture/summary.js';
+import type { LineguardEvent } from '../src/events/types.js';
+import { udpFrame } from '../src/sim/frames.js';
+import { writePcap } from '../src/sim/pcap-writer.js';
+import { TcpSession } from '../src/sim/tcp-session.js';
+import { runCli } from './cli.js';
+
+const hmi = { mac: '00:1b:1b:00:00:10', ip: '10.10.1.10' };
+const plc = { mac: '00:0e:8c:00:00:20', ip: '10.10.1.20' };
+const ws = { mac: '00:50:56:00:00:30', ip: '10.10.2.30' };
+
+function trace(): Buffer {
+  const modbus = new TcpSession(hmi, plc, 49152, 502).open();
+  for (let i = 0; i < 5; i++) {
+    modbus.send(Buffer.from([0, i, 0, 0, 0, 6, 1, 3, 0, 0, 0, 2]));
+    modbus.reply(Buffer.from([0, i, 0, 0, 0, 7, 1, 3, 4, 0, 1, 0, 2]));
+  }
+  modbus.close();
+  const dns = udpFrame(ws, plc, 53000, 53, Buffer.alloc(12));
+  return writePcap([...modbus.frames, dns]);
+}
+
+let dir: string;
+let capture: string;
+let packets: number;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lineguard-cli-'));
+  capture = join(dir, 'plant.pcap');
+  const bytes = trace();
+  writeFileSync(capture, bytes);
+  packets = 3 + 10 + 3 + 1;
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('lineguard analyze', () => {
+  it('prints a summary of a capture', async () => {
+    const r = await runCli(['analyze', capture]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`packets   ${packets}`);
+    expect(r.stdout).toMatch(/flows\s+2\s+\(tcp 1, udp 1/);
+    expect(r.stdout).toMatch(/10\.10\.1\.20 +00:0e:8c:00:00:20/);
+    expect(r.stdout).toContain('tcp/502');
+  });
+
+  it('prints the same as JSON', async () => {
+    const r = await runCli(['analyze', '--json', capture]);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as Summary;
+    expect(s.packets).toBe(packets);
+    expect(s.flows).toMatchObject({ total: 2, tcp: 1, udp: 1 });
+    expect(s.hosts.map((h) => h.ip)).toEqual(['10.10.1.10', '10.10.1.20', '10.10.2.30']);
+    expect(s.protocols.find((p) => p.name === 'tcp/502')).toMatchObject({ packets: 16, flows: 1 });
+  });
+
+  it('writes the event stream, and only a complete file', async () => {
+    const out = join(dir, 'events.ndjson');
+    const r = await runCli(['analyze', '--events', out, capture]);
+    expect(r.code).toBe(0);
+    const events = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as LineguardEvent);
+    const flows = events.filter((e) => e.kind === 'flow.observed');
+    expect(flows).toHaveLength(2);
+    const tcp = flows.find((e) => e.kind === 'flow.observed' && e.transport === 'tcp');
+    expect(tcp).toMatchObject({
+      client: { ip: '10.10.1.10', port: 49152, mac: '00:1b:1b:00:00:10' },
+      server: { ip: '10.10.1.20', port: 502 },
+      packets: [9, 7],
+      tcpState: 'closed',
+    });
+    expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('reads standard input and gzip', async () => {
+    const raw = readFileSync(capture);
+    const fromStdin = await runCli(['analyze', '--json', '-'], { stdin: raw });
+    expect(fromStdin.code).toBe(0);
+    expect((JSON.parse(fromStdin.stdout) as Summary).packets).toBe(packets);
+    const gz = join(dir, 'plant.pcap.gz');
+    writeFileSync(gz, gzipSync(raw));
+    const fromGz = await runCli(['analyze', '--json', gz]);
+    expect((JSON.parse(fromGz.stdout) as Summary).packets).toBe(packets);
+    const gzStdin = await runCli(['analyze', '--json', '-'], { stdin: gzipSync(raw) });
+    expect((JSON.parse(gzStdin.stdout) as Summary).packets).toBe(packets);
+  });
+
+  it('analyses several captures as one', async () => {
+    const r = await runCli(['analyze', '--json', capture, capture]);
+    expect((JSON.parse(r.stdout) as Summary).packets).toBe(packets * 2);
+  });
+
+  it('reports a truncated capture with file and offset, keeping what came before', async () => {
+    const raw = readFileSync(capture);
+    const cut = join(dir, 'cut.pcap');
+    writeFileSync(cut, raw.subarray(0, raw.length - 30));
+    const r = await runCli(['analyze', cut]);
+    expect(r.code).toBe(65);
+    expect(r.stderr).toMatch(
+      new RegExp(`^lineguard: ${cut}: record ${packets} cut short \\(\\d+ of \\d+ bytes\\) at byte \\d+\\n$`),
+    );
+    expect(r.stdout).toContain(`packets   ${packets - 1}`);
+  });
+
+  it('rejects what is not a capture', async () => {
+    const junk = join(dir, 'notes.txt');
+    writeFileSync(junk, 'hello, this is not a capture\n');
+    const r = await runCli(['analyze', junk]);
+    expect(r.code).toBe(66);
+    expect(r.stderr).toBe(
+      `lineguard: ${junk}: not a pcap or pcapng file (starts with 0x68656c6c) at byte 0\n`,
+    );
+    expect(r.stdout).toBe('');
+    const missing = await runCli(['analyze', join(dir, 'nope.pcap')]);
+    expect(missing.code).toBe(66);
+    expect(missing.stderr).toContain('nope.pcap: no such file');
+  });
+
+  it('an events file is not left half-written when the input cannot be read', async () => {
+    const out = join(dir, 'never.ndjson');
+    const r = await runCli(['analyze', '--events', out, join(dir, 'nope.pcap')]);
+    expect(r.code).toBe(66);
+    expect(readdirSync(dir).filter((f) => f.includes('never') && f.includes('partial'))).toEqual([]);
+  });
+
+  it('answers usage errors with 64 and documents exit codes', async () => {
+    expect((await runCli(['analyze'])).code).toBe(64);
+    expect((await runCli(['analyze', '--count', 'x', '-i', 'lo'])).code).toBe(64);
+    expect((await runCli(['analyze', '--filter', 'tcp', capture])).code).toBe(64);
+    expect((await runCli(['bogus'])).code).toBe(64);
+    const help = await runCli(['analyze', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('65  an input was truncated or corrupt');
+  });
+});
