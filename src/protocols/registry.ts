@@ -2,5 +2,6 @@
  * The one list of analyzers. Adding a protocol = one folder + one line here.
  */
 import type { AnalyzerDescriptor } from './analyzer.js';
+import { dnsTcp, dnsUdp, llmnr, mdns } from './dns/index.js';
 
-export const analyzers: readonly AnalyzerDescriptor[] = [];
+export const analyzers: readonly AnalyzerDescriptor[] = [dnsUdp, dnsTcp, mdns, llmnr];

@@ -86,31 +86,62 @@ function createDns(ctx: AnalyzerContext, flavor: Flavor, tcp: boolean): Analyzer
 function dnsFacts(out: Out, msg: DnsMessage, p: Packet): void {
   const server = senderIp(p);
   if (server !== undefined) out.asset({ ip: server }, { roleHint: 'dns-server' });
+  const alias = aliasOf(msg);
   for (const r of msg.records) {
     if (r.cls !== CLASS_IN) continue;
-    if (r.data.kind === 'address') out.asset({ ip: r.data.ip }, { name: r.name }, true);
-    else if (r.type === DnsType.PTR && r.data.kind === 'name') {
+    if (r.data.kind === 'address') {
+      const facts: AssetFacts = { name: r.name };
+      const a = r.section === 'answer' ? alias.get(r.name.toLowerCase()) : undefined;
+      if (a !== undefined) facts['dns.alias'] = a;
+      out.asset({ ip: r.data.ip }, facts, true);
+    } else if (r.type === DnsType.PTR && r.data.kind === 'name') {
       const ip = reverseNameToIp(r.name);
       if (ip !== undefined) out.asset({ ip }, { name: r.data.name }, true);
     }
   }
 }
 
+/**
+ * Names reached from the question through the answer's CNAME chain, mapped to the question name
+ * (`mail.example.com CNAME mx.example.net A ...`: the address is also `mail.example.com`).
+ */
+function aliasOf(msg: DnsMessage): Map<string, string> {
+  const out = new Map<string, string>();
+  const q = msg.questions[0]?.name;
+  if (q === undefined) return out;
+  let name = q.toLowerCase();
+  // A chain longer than a few links is abuse; RFC 1034 §3.6.2 expects short ones.
+  for (let hops = 0; hops < 8; hops++) {
+    const link = msg.records.find(
+      (r) => r.section === 'answer' && r.type === DnsType.CNAME && r.name.toLowerCase() === name,
+    );
+    if (link === undefined || link.data.kind !== 'name') break;
+    name = link.data.name.toLowerCase();
+    out.set(name, q);
+  }
+  return out;
+}
+
 function mdnsFacts(out: Out, msg: DnsMessage, p: Packet): void {
   const me = sender(p);
   const own: AssetFacts = {};
+  // service type → instance names; a type seen only through enumeration has none.
+  const services = new Map<string, Set<string>>();
+  const service = (name: string, enumerated: boolean): void => {
+    const svc = splitServiceName(enumerated ? `x.${name}` : name);
+    if (!svc) return;
+    const set = services.get(svc.service) ?? new Set<string>();
+    services.set(svc.service, set);
+    if (!enumerated && svc.instance !== undefined) set.add(svc.instance);
+  };
   for (const r of msg.records) {
     const d = r.data;
     if (d.kind === 'address') out.asset(local(me, d.ip), { name: r.name }, true);
     else if (r.type === DnsType.PTR && d.kind === 'name') {
       // `_services._dns-sd._udp` enumerates service types (RFC 6763 §9); other PTRs name instances.
-      const meta = r.name.toLowerCase().startsWith('_services._dns-sd._udp.');
-      const svc = splitServiceName(meta ? `x.${d.name}` : d.name);
-      if (svc) serviceFacts(out, me, svc.service, meta ? undefined : svc.instance);
-    } else if (d.kind === 'srv') {
-      const svc = splitServiceName(r.name);
-      if (svc) serviceFacts(out, me, svc.service, svc.instance);
-    } else if (d.kind === 'txt') {
+      service(d.name, r.name.toLowerCase().startsWith('_services._dns-sd._udp.'));
+    } else if (d.kind === 'srv') service(r.name, false);
+    else if (d.kind === 'txt') {
       for (const s of d.strings) {
         const eq = s.indexOf('=');
         if (eq <= 0 || eq === s.length - 1) continue;
@@ -119,12 +150,16 @@ function mdnsFacts(out: Out, msg: DnsMessage, p: Packet): void {
       }
     } else if (d.kind === 'hinfo') own['mdns.hinfo'] = `${d.cpu} / ${d.os}`;
   }
+  for (const [svc, instances] of services) {
+    if (instances.size === 0) serviceFacts(out, me, svc, undefined);
+    for (const inst of instances) serviceFacts(out, me, svc, inst);
+  }
   if (Object.keys(own).length > 0) out.asset(me, own);
 }
 
 function serviceFacts(out: Out, me: Endpoint, service: string, instance: string | undefined): void {
   const facts: AssetFacts = { 'mdns.service': service };
-  const role = SERVICE_ROLE[service.slice(0, service.indexOf('.')).toLowerCase()];
+  const role = SERVICE_ROLE[service.slice(0, service.indexOf('.'))];
   if (role !== undefined) facts.roleHint = role;
   if (instance !== undefined) facts['mdns.instance'] = instance;
   out.asset(me, facts, true);
