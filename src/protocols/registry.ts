@@ -2,6 +2,7 @@
  * The one list of analyzers. Adding a protocol = one folder + one line here.
  */
 import type { AnalyzerDescriptor } from './analyzer.js';
+import { arp } from './arp/index.js';
 import { dnsTcp, dnsUdp, llmnr, mdns } from './dns/index.js';
 
-export const analyzers: readonly AnalyzerDescriptor[] = [dnsUdp, dnsTcp, mdns, llmnr];
+export const analyzers: readonly AnalyzerDescriptor[] = [arp, dnsUdp, dnsTcp, mdns, llmnr];
