@@ -2,6 +2,7 @@
 /** The `lineguard` command. */
 import { Command, InvalidArgumentError } from '@commander-js/extra-typings';
 import { runAnalyze, UsageError } from './analyze-command.js';
+import { runDemo } from './demo-command.js';
 import { EXIT, EXIT_HELP } from './exit.js';
 
 function positiveInt(v: string): number {
@@ -42,6 +43,15 @@ export function buildProgram(): Command {
         stdout: process.stdout,
         stderr: process.stderr,
       });
+    });
+
+  program
+    .command('demo')
+    .description('Write the sample plant capture (our simulator) and analyse it')
+    .option('--out <file>', 'keep the sample capture at <file>')
+    .option('--json', 'print the summary as JSON')
+    .action(async (flags) => {
+      process.exitCode = await runDemo(flags, { stdout: process.stdout, stderr: process.stderr });
     });
 
   return program;

@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeBytes } from '../capture/analyze.js';
+import { PLANT, plantCapture } from './plant.js';
+
+function tsharkAvailable(): boolean {
+  if (spawnSync('tshark', ['--version']).status === 0) return true;
+  if (process.env.CI === 'true') throw new Error('CI=true but tshark is missing');
+  console.warn('skipping tshark check of the sample plant: tshark is not installed');
+  return false;
+}
+
+describe('sample plant', () => {
+  it('is deterministic', () => {
+    expect(plantCapture().equals(plantCapture())).toBe(true);
+  });
+
+  it('is the plant it describes', async () => {
+    const { summary, events } = await analyzeBytes(plantCapture(), { source: 'plant' });
+    expect(summary.inputs[0]!.error).toBeUndefined();
+    const onWire = [
+      PLANT.plcPress,
+      PLANT.hmi,
+      PLANT.historian,
+      PLANT.engWs,
+      PLANT.dns,
+      PLANT.laptop,
+      PLANT.vendor,
+    ];
+    expect(
+      summary.hosts
+        .filter((h) => !h.group)
+        .map((h) => h.ip)
+        .sort(),
+    ).toEqual(onWire.map((h) => h.ip).sort());
+    const byIp = new Map(summary.hosts.map((h) => [h.ip, h]));
+    // Hosts in the cell are seen with their own MACs; routed ones behind their gateway's.
+    expect(byIp.get(PLANT.plcPress.ip)!.macs).toEqual([PLANT.plcPress.mac]);
+    expect(byIp.get(PLANT.historian.ip)!.macs).toEqual([PLANT.otGateway.mac]);
+    expect(byIp.get(PLANT.historian.ip)!.names).toEqual(['hist-01.plant.example']);
+    const flows = events.filter((e) => e.kind === 'flow.observed');
+    const modbus = flows.filter((f) => f.kind === 'flow.observed' && f.server.port === 502);
+    expect(modbus).toHaveLength(1 + 6 + 1);
+    expect(summary.tcp.gapBytes).toBe(0);
+    expect(summary.skipped.malformed + summary.skipped.truncated).toBe(0);
+  });
+
+  it.skipIf(!tsharkAvailable())('decodes in tshark without a malformed or warning mark', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lineguard-plant-'));
+    try {
+      const file = join(dir, 'plant.pcap');
+      writeFileSync(file, plantCapture());
+      const all = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', 'frame.number'], {
+        encoding: 'utf8',
+      });
+      const bad = spawnSync(
+        'tshark',
+        [
+          '-r',
+          file,
+          '-Y',
+          '_ws.malformed || _ws.expert.severity >= warning',
+          '-T',
+          'fields',
+          '-e',
+          'frame.number',
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(all.status).toBe(0);
+      expect(all.stdout.trim().split('\n').length).toBeGreaterThan(300);
+      expect(bad.stdout.trim()).toBe('');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
