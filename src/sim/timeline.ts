@@ -22,7 +22,3 @@ export class Timeline {
   }
 }
 
-/** Frames a builder appended since `from` (for sessions that accumulate frames). */
-export function since(frames: readonly Buffer[], from: number): Buffer[] {
-  return frames.slice(from);
-}
