@@ -5,7 +5,9 @@
  *
  * The inputs are repeated in order until the output reaches N MiB; the last segment is cut at
  * the first record boundary at or past the size, so a smaller build is a prefix of a larger one.
- * For each segment the timestamps are shifted forward so time only increases, and for each
+ * Each segment is shifted in time to start one second after the previous one ended, so time
+ * only increases and the whole capture is one contiguous stretch (the first segment keeps its
+ * own times; a later input recorded years apart is moved next to it). For each
  * repetition r (0, 1, 2, ...) every IPv4 source and destination address a.b.c.d becomes
  * a.(b ^ r & 0xff).(c ^ r >> 8 & 0xff).d — repetition 0 is the original traffic, each later one
  * is new hosts and so new flows rather than retransmissions of the old ones. Only frames whose
@@ -38,7 +40,7 @@ import { parseArgs } from 'node:util';
 
 export const MiB = 1024 * 1024;
 /** Bump when the same inputs and size would give different output bytes. */
-const BUILD_FORMAT = 1;
+const BUILD_FORMAT = 2;
 const MAGIC_MICRO = 0xa1b2c3d4;
 const MAGIC_NANO = 0xa1b23c4d;
 const LINKTYPE_ETHERNET = 1;
@@ -238,8 +240,11 @@ function rewriteIPv4(buf: Buffer, ip: number, l4Sum: number, udp: boolean, k2: n
 /** Patches records [0, count) of `buf` (a copy of input.body) for one segment. */
 function patchSegment(input: Input, buf: Buffer, count: number, delta: bigint, rep: number): void {
   const unit = input.nano ? 1_000_000_000n : 1_000_000n;
-  const dSec = Number(delta / unit);
-  const dFrac = Number(delta % unit);
+  // floor division, so that dFrac is in [0, unit) also for a negative delta
+  let q = delta / unit;
+  if (q * unit > delta) q -= 1n;
+  const dSec = Number(q);
+  const dFrac = Number(delta - q * unit);
   const unitN = Number(unit);
   const k2 = rep & 0xff;
   const k3 = (rep >>> 8) & 0xff;
@@ -252,7 +257,9 @@ function patchSegment(input: Input, buf: Buffer, count: number, delta: bigint, r
       frac -= unitN;
       sec += 1;
     }
-    if (sec > 0xffffffff) throw new Error('shifted timestamps pass the year 2106; ask for a smaller capture');
+    if (sec > 0xffffffff || sec < 0) {
+      throw new Error('shifted timestamps leave the 1970–2106 range of pcap; ask for a smaller capture');
+    }
     buf.writeUInt32LE(sec, o);
     buf.writeUInt32LE(frac, o + 4);
     const ip = input.ipOff[i]!;
@@ -351,7 +358,7 @@ export function buildCapture(
           while (written + input.recEnd[count - 1]! < target) count++;
         }
         const want = lastTs < 0n ? input.minTs : lastTs + SEGMENT_GAP_S * unit;
-        const delta = want > input.minTs ? want - input.minTs : 0n;
+        const delta = want - input.minTs;
         const len = input.recEnd[count - 1]!;
         input.body.copy(buf, 0, 0, len);
         patchSegment(input, buf, count, delta, rep);
