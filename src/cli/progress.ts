@@ -15,7 +15,10 @@ function mb(n: number): string {
 
 export function progressView(stream: NodeJS.WriteStream): ProgressView {
   if (!stream.isTTY) return NONE;
-  const started = performance.now();
+  // Rates are per input: each file restarts the byte count.
+  let started = performance.now();
+  let input = '';
+  let packetsAtStart = 0;
   const bar = new cliProgress.SingleBar(
     {
       stream,
@@ -24,7 +27,7 @@ export function progressView(stream: NodeJS.WriteStream): ProgressView {
       clearOnComplete: true,
       format: (_opts, params, payload: { packets: number; input: string; unknownSize: boolean }) => {
         const secs = Math.max(0.001, (performance.now() - started) / 1000);
-        const rate = `${(payload.packets / secs / 1e6).toFixed(2)} Mpkt/s, ${mb(params.value / secs)}/s`;
+        const rate = `${((payload.packets - packetsAtStart) / secs / 1e6).toFixed(2)} Mpkt/s, ${mb(params.value / secs)}/s`;
         if (payload.unknownSize) {
           return `${payload.input}  ${mb(params.value)}  ${payload.packets.toLocaleString()} packets  ${rate}`;
         }
@@ -42,6 +45,11 @@ export function progressView(stream: NodeJS.WriteStream): ProgressView {
     update(p) {
       const unknownSize = p.size <= 0;
       const payload = { packets: p.packets, input: p.input, unknownSize };
+      if (p.input !== input) {
+        input = p.input;
+        started = performance.now();
+        packetsAtStart = p.packets;
+      }
       if (!startedBar) {
         bar.start(unknownSize ? 0 : p.size, p.consumed, payload);
         startedBar = true;
