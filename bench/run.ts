@@ -418,6 +418,15 @@ async function main(): Promise<number> {
   );
   console.log(table(rows, lgPps));
   const bareLoopPps = bareResult ? bareResult.packets / bareResult.seconds : undefined;
+  // Throughput without the fixed start-up cost: the extra packets of the full run over its extra time.
+  const marginalPps =
+    lgRow.packets !== undefined &&
+    lgRow.seconds !== undefined &&
+    lgSmallRow?.packets !== undefined &&
+    lgSmallRow.seconds !== undefined &&
+    lgRow.seconds > lgSmallRow.seconds
+      ? (lgRow.packets - lgSmallRow.packets) / (lgRow.seconds - lgSmallRow.seconds)
+      : undefined;
   const notes = [
     `seconds: wall time of the child process from spawn to exit, Node start-up included (\`node -e 0\`: ${nodeStartupS.toFixed(3)} s); bare loop and lineguard best of ${repeat}.`,
     `peak RSS: the largest of getrusage maxRSS (reported at exit by a --import preload in Node children) and /proc/<pid>/status VmHWM polled every 20 ms, over all runs; \`node -e 0\` alone peaks at ${nodeBaseRssMiB.toFixed(1)} MiB.`,
@@ -429,6 +438,12 @@ async function main(): Promise<number> {
           `bare loop inside its own loop (no start-up): ${bareResult.seconds.toFixed(3)} s, ${fmtRate(bareLoopPps)} packets/s.`,
         ]
       : []),
+    ...(marginalPps === undefined || lgSmallRow?.seconds === undefined
+      ? []
+      : [
+          `lineguard past start-up (the ${mb} MiB run minus the ${smallMb} MiB one): ${fmtRate(marginalPps)} packets/s; ` +
+            `its fixed cost is at most the ${smallMb} MiB run's ${lgSmallRow.seconds.toFixed(3)} s.`,
+        ]),
     ...rows.filter((r) => r.note).map((r) => `${r.contender}: ${r.note}.`),
     ...rows.filter((r) => r.error).map((r) => `${r.contender}: FAILED — ${r.error}`),
   ];
@@ -476,6 +491,7 @@ async function main(): Promise<number> {
         value: lgPps ?? null,
         verdict: verdict(ppsOk),
         ratioToBare: vsBare ?? null,
+        pastStartUp: marginalPps ?? null,
       },
       peakRssMiB: { target: TARGET_RSS_MIB, value: lgRow.peakRssMiB ?? null, verdict: verdict(rssOk) },
       rssScaling: {
