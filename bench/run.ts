@@ -141,7 +141,7 @@ function row(
   const ok = extra.error === undefined;
   return {
     contender,
-    command: run.argv.filter((a) => !a.startsWith('data:')).join(' '),
+    command: run.argv.map((a) => (a.startsWith('data:') ? '<getrusage-at-exit preload>' : a)).join(' '),
     file: cap.path,
     fileBytes: cap.bytes,
     packets,
