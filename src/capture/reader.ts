@@ -168,8 +168,10 @@ async function readPcap(
   const major = le ? w.buf.readUInt16LE(4) : w.buf.readUInt16BE(4);
   if (major !== 2) throw new CaptureError('unsupported', name, 4, `pcap version ${major} is not 2`);
   const snaplen = rd32(w.buf, 16);
-  // The upper bits of the link-type field carry FCS length flags (draft-ietf-opsawg-pcap §4).
-  const linktype = rd32(w.buf, 20) & 0x0fffffff;
+  // The upper 16 bits of the link-type field carry the FCS length and its "present" flag
+  // (bit 26; draft-ietf-opsawg-pcap §4, libpcap LT_LINKTYPE): masking with 0x0fffffff kept
+  // that flag, so a capture declaring its FCS read as an unknown link type.
+  const linktype = rd32(w.buf, 20) & 0xffff;
   const limit = Math.max(maxRecord, Math.min(snaplen, 0x4000000));
   w.pos = 24;
   const fracToUs = nanos ? 0.001 : 1;
@@ -233,21 +235,45 @@ async function readPcap(
 
 interface Iface {
   linktype: number;
-  /** Multipliers turning the 64-bit timestamp's high and low words into microseconds. */
-  hiToUs: number;
-  loToUs: number;
+  /** 0 when the interface declared no limit. */
+  snaplen: number;
+  /**
+   * Timestamp conversion, exact in integers: with `t = hi·2^32 + lo` units and
+   * `µs = t·num/den` (num/den = 10^6 / units-per-second, reduced),
+   * `µs = hi·hiUs + floor((hi·hiRem + lo·num) / den)` where `2^32·num = hiUs·den + hiRem`.
+   * Multiplying by float factors instead (the first version) rounded about one nanosecond
+   * timestamp in six up to the next microsecond, and 2^-n resolutions likewise.
+   */
+  hiUs: number;
+  hiRem: number;
+  num: number;
+  den: number;
   offsetUs: number;
 }
 
-function makeIface(linktype: number, tsresol: number, offsetSec: number): Iface {
+function makeIface(linktype: number, snaplen: number, tsresol: number, offsetSec: number): Iface {
   // if_tsresol: high bit clear → 10^-n s, set → 2^-n s (pcapng §4.2).
-  const unitsPerSec = tsresol & 0x80 ? 2 ** (tsresol & 0x7f) : 10 ** tsresol;
+  const unitsPerSec = tsresol & 0x80 ? 2n ** BigInt(tsresol & 0x7f) : 10n ** BigInt(tsresol);
+  let a = 1_000_000n;
+  let b = unitsPerSec;
+  while (b !== 0n) [a, b] = [b, a % b];
+  const num = 1_000_000n / a;
+  const den = unitsPerSec / a;
   return {
     linktype,
-    hiToUs: (4294967296 * 1e6) / unitsPerSec,
-    loToUs: 1e6 / unitsPerSec,
+    snaplen,
+    hiUs: Number((num << 32n) / den),
+    hiRem: Number((num << 32n) % den),
+    num: Number(num),
+    den: Number(den),
     offsetUs: offsetSec * 1e6,
   };
+}
+
+/** An interface timestamp (two 32-bit words) in µs since the epoch. */
+function ifaceUs(iface: Iface, hi: number, lo: number): number {
+  // Exact while hi·hiRem + lo·num < 2^53: any date at resolutions down to picoseconds.
+  return hi * iface.hiUs + Math.floor((hi * iface.hiRem + lo * iface.num) / iface.den) + iface.offsetUs;
 }
 
 type Rd = (b: Buffer, o: number) => number;
@@ -336,9 +362,7 @@ function walkBlocks(w: Window, sink: PacketSink, st: NgState): number {
         const caplen = u32(buf, pos + 20);
         if (28 + caplen > len - 4)
           throw fail(w, pos, 'bad-length', st, `packet length ${caplen} exceeds its block`);
-        const tsUs = Math.floor(
-          u32(buf, pos + 12) * iface.hiToUs + u32(buf, pos + 16) * iface.loToUs + iface.offsetUs,
-        );
+        const tsUs = ifaceUs(iface, u32(buf, pos + 12), u32(buf, pos + 16));
         st.records++;
         sink.packet(iface.linktype, tsUs, buf, pos + 28, caplen, u32(buf, pos + 24), ifIdx);
       } else if (type === 3) {
@@ -347,8 +371,12 @@ function walkBlocks(w: Window, sink: PacketSink, st: NgState): number {
         if (!iface) throw fail(w, pos, 'bad-block', st, 'simple packet before any interface');
         if (len < 16) throw fail(w, pos, 'bad-block', st, 'simple packet block too short');
         const orig = u32(buf, pos + 8);
+        // Captured length = min(original length, interface 0 snaplen) (pcapng §4.4); the block
+        // length alone would count the padding of a frame cut at the snaplen as packet bytes.
+        let caplen = Math.min(orig, len - 16);
+        if (iface.snaplen > 0 && caplen > iface.snaplen) caplen = iface.snaplen;
         st.records++;
-        sink.packet(iface.linktype, 0, buf, pos + 12, Math.min(orig, len - 16), orig, 0);
+        sink.packet(iface.linktype, 0, buf, pos + 12, caplen, orig, 0);
       } else if (type === 1) {
         st.ifaces.push(parseIdb(w, pos, len, st));
       } else if (type === PCAPNG_SHB) {
@@ -368,6 +396,7 @@ function parseIdb(w: Window, pos: number, len: number, st: NgState): Iface {
   const buf = w.buf;
   if (len < 20) throw fail(w, pos, 'bad-block', st, 'interface block too short');
   const linktype = st.u16(buf, pos + 8);
+  const snaplen = st.u32(buf, pos + 12);
   let tsresol = 6;
   let offsetSec = 0;
   const bodyEnd = pos + len - 4;
@@ -382,14 +411,15 @@ function parseIdb(w: Window, pos: number, len: number, st: NgState): Iface {
       // if_tsoffset: a 64-bit integer in the section's byte order.
       const a = st.u32(buf, o + 4);
       const b = st.u32(buf, o + 8);
-      offsetSec = st.le ? b * 4294967296 + a : a * 4294967296 + b;
+      // if_tsoffset is signed (pcapng §4.2): the high word carries the sign.
+      offsetSec = st.le ? (b | 0) * 4294967296 + a : (a | 0) * 4294967296 + b;
     }
     o += 4 + ((olen + 3) & ~3);
   }
   if (tsresol & 0x80 ? (tsresol & 0x7f) > 63 : tsresol > 15) {
     throw fail(w, pos, 'bad-block', st, `impossible timestamp resolution 0x${tsresol.toString(16)}`);
   }
-  return makeIface(linktype, tsresol, offsetSec);
+  return makeIface(linktype, snaplen, tsresol, offsetSec);
 }
 
 function fail(
