@@ -5,7 +5,7 @@ import { startLiveCapture } from '../capture/live.js';
 import type { Summary } from '../capture/summary.js';
 import { EXIT } from './exit.js';
 import { NdjsonFile } from './ndjson.js';
-import { progressView } from './progress.js';
+import { type ProgressView, progressView } from './progress.js';
 import { renderSummary } from './render.js';
 
 export interface AnalyzeFlags {
@@ -45,8 +45,7 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
       return EXIT.output;
     }
   }
-  const progress =
-    flags.progress === false ? progressView({ isTTY: false } as NodeJS.WriteStream) : progressView(io.stderr);
+  const progress: ProgressView = await progressView(flags.progress === false ? null : io.stderr);
   const opts: AnalyzeOptions = { onProgress: (p) => progress.update(p) };
   if (events) {
     const sink = events;

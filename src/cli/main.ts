@@ -2,7 +2,6 @@
 /** The `lineguard` command. */
 import { Command, InvalidArgumentError } from '@commander-js/extra-typings';
 import { runAnalyze, UsageError } from './analyze-command.js';
-import { runDemo } from './demo-command.js';
 import { EXIT, EXIT_HELP } from './exit.js';
 
 function positiveInt(v: string): number {
@@ -51,6 +50,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'keep the sample capture at <file>')
     .option('--json', 'print the summary as JSON')
     .action(async (flags) => {
+      const { runDemo } = await import('./demo-command.js');
       process.exitCode = await runDemo(flags, { stdout: process.stdout, stderr: process.stderr });
     });
 

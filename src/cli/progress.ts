@@ -1,5 +1,4 @@
 /** The progress bar on a terminal: bytes and packets read, rate and ETA. Silent elsewhere. */
-import cliProgress from 'cli-progress';
 import type { Progress } from '../capture/analyze.js';
 
 export interface ProgressView {
@@ -13,8 +12,11 @@ function mb(n: number): string {
   return `${(n / 1e6).toFixed(1)} MB`;
 }
 
-export function progressView(stream: NodeJS.WriteStream): ProgressView {
-  if (!stream.isTTY) return NONE;
+/** A bar on `stream` when it is a terminal; nothing otherwise (or when `stream` is null). */
+export async function progressView(stream: NodeJS.WriteStream | null): Promise<ProgressView> {
+  if (!stream?.isTTY) return NONE;
+  // Loaded only for a terminal: scripts and pipes do not pay for it at start-up.
+  const { default: cliProgress } = await import('cli-progress');
   // Rates are per input: each file restarts the byte count.
   let started = performance.now();
   let input = '';
