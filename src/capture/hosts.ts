@@ -17,6 +17,8 @@ export interface HostRecord {
 type Host = { ip?: string; macs: Set<number>; names: Set<string>; group: boolean };
 
 const MAX_NAMES_PER_HOST = 32;
+/** Hosts kept for the summary; past it they are counted, so memory stays bounded. */
+const DEFAULT_MAX_HOSTS = 100_000;
 
 function isGroupMac(mac: number): boolean {
   return mac >= 0 && (Math.floor(mac / 0x10000000000) & 1) === 1;
@@ -30,10 +32,21 @@ export class HostTable {
   private readonly byIp4 = new Map<number, Host>();
   private readonly byIp6 = new Map<string, Host>();
   private readonly byMac = new Map<number, Host>();
+  /** Addresses seen after the table was full. */
+  omitted = 0;
+
+  constructor(private readonly maxHosts = DEFAULT_MAX_HOSTS) {}
+
+  private full(): boolean {
+    if (this.byIp4.size + this.byIp6.size + this.byMac.size < this.maxHosts) return false;
+    this.omitted++;
+    return true;
+  }
 
   ip4(ip: number, mac: number): void {
     let h = this.byIp4.get(ip);
     if (!h) {
+      if (this.full()) return;
       h = { ip: ipv4ToString(ip), macs: new Set(), names: new Set(), group: isGroupIp4(ip) };
       this.byIp4.set(ip, h);
     }
@@ -43,6 +56,7 @@ export class HostTable {
   ip6(ip: string, mac: number): void {
     let h = this.byIp6.get(ip);
     if (!h) {
+      if (this.full()) return;
       h = { ip, macs: new Set(), names: new Set(), group: ip.startsWith('ff') };
       this.byIp6.set(ip, h);
     }
@@ -50,7 +64,7 @@ export class HostTable {
   }
 
   mac(mac: number): void {
-    if (mac < 0 || this.byMac.has(mac)) return;
+    if (mac < 0 || this.byMac.has(mac) || this.full()) return;
     this.byMac.set(mac, { macs: new Set([mac]), names: new Set(), group: isGroupMac(mac) });
   }
 

@@ -25,6 +25,8 @@ export interface Summary {
   protocols: { name: string; packets: number; bytes: number; flows: number }[];
   layers: Record<string, number>;
   hosts: HostRecord[];
+  /** Addresses not listed because the host table was full (bounded memory). */
+  hostsOmitted: number;
   macs: string[];
   skipped: {
     linktypes: Record<string, number>;
@@ -61,6 +63,7 @@ export function buildSummary(engine: Engine, inputs: InputReport[], elapsedSec: 
       .sort((a, b) => b.packets - a.packets || (a.name < b.name ? -1 : 1)),
     layers: { ...st.layers },
     hosts: engine.hosts.list(),
+    hostsOmitted: engine.hosts.omitted,
     macs: engine.hosts.macs(),
     skipped: {
       linktypes: st.unknownLinktypes,

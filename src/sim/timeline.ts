@@ -21,4 +21,3 @@ export class Timeline {
       .map(({ tsUs, frame }) => ({ tsUs, frame }));
   }
 }
-
