@@ -5,5 +5,15 @@ import type { AnalyzerDescriptor } from './analyzer.js';
 import { arp } from './arp/index.js';
 import { dhcp, dhcpv6 } from './dhcp/index.js';
 import { dnsTcp, dnsUdp, llmnr, mdns } from './dns/index.js';
+import { nbns } from './nbns/index.js';
 
-export const analyzers: readonly AnalyzerDescriptor[] = [arp, dhcp, dhcpv6, dnsUdp, dnsTcp, mdns, llmnr];
+export const analyzers: readonly AnalyzerDescriptor[] = [
+  arp,
+  dhcp,
+  dhcpv6,
+  dnsUdp,
+  dnsTcp,
+  mdns,
+  llmnr,
+  nbns,
+];
