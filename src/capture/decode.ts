@@ -123,7 +123,12 @@ function decodeEthernet(p: Packet, b: Buffer, start: number, end: number): Decod
   if (type < 0x0600) {
     // 802.3 length field: LLC follows; SNAP (AA-AA-03) carries an OUI and a protocol id.
     const llcEnd = Math.min(end, pos + type);
-    if (llcEnd - pos >= 8 && b[pos] === 0xaa && b[pos + 1] === 0xaa && b[pos + 2] === 0x03) {
+    // DSAP, SSAP, control: 3 bytes. A SNAP header cut by the capture used to pass for plain
+    // LLC (snapOui -2); it is truncated, and one the length field cannot hold is malformed.
+    if (end - pos < 3) return DecodeStatus.Truncated;
+    if (b[pos] === 0xaa && b[pos + 1] === 0xaa && b[pos + 2] === 0x03) {
+      if (end - pos < 8) return DecodeStatus.Truncated;
+      if (llcEnd - pos < 8) return DecodeStatus.Malformed;
       const oui = (b[pos + 3]! << 16) | (b[pos + 4]! << 8) | b[pos + 5]!;
       const pid = (b[pos + 6]! << 8) | b[pos + 7]!;
       // RFC 1042: OUI 0 means the protocol id is an EtherType.
@@ -163,7 +168,9 @@ function decodeIPv4(p: Packet, b: Buffer, pos: number, end: number): DecodeStatu
   const ihl = (vihl & 0x0f) << 2;
   if (vihl >>> 4 !== 4 || ihl < 20) return DecodeStatus.Malformed;
   const total = (b[pos + 2]! << 8) | b[pos + 3]!;
-  if (total < ihl) return DecodeStatus.Malformed;
+  // Total length 0 is the segmentation-offload case handled below, not a malformed header
+  // (this check used to reject it before the fallback could apply).
+  if (total !== 0 && total < ihl) return DecodeStatus.Malformed;
   if (end - pos < ihl) return DecodeStatus.Truncated;
   p.l3 = L3.IPv4;
   p.ttl = b[pos + 8]!;
