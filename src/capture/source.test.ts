@@ -25,7 +25,7 @@ const pcap = writePcap(frames);
 const ng = (() => {
   const w = new PcapngWriter();
   w.addInterface({ linktype: 1, tsresol: 9 });
-  frames.forEach((f, i) => w.packet(0, 1_700_000_000_000_000 + i, f));
+  for (const [i, f] of frames.entries()) w.packet(0, 1_700_000_000_000_000 + i, f);
   return w.toBuffer();
 })();
 
