@@ -5,6 +5,7 @@ import type { AnalyzerDescriptor } from './analyzer.js';
 import { arp } from './arp/index.js';
 import { dhcp, dhcpv6 } from './dhcp/index.js';
 import { dnsTcp, dnsUdp, llmnr, mdns } from './dns/index.js';
+import { lldp } from './lldp/index.js';
 import { nbns } from './nbns/index.js';
 
 export const analyzers: readonly AnalyzerDescriptor[] = [
@@ -16,4 +17,5 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   mdns,
   llmnr,
   nbns,
+  lldp,
 ];
