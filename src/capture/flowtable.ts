@@ -97,6 +97,9 @@ export class FlowTable {
   }
 
   remove(f: Flow): void {
+    // Already removed (index -1): the probe below would stop at the first empty slot, "delete"
+    // it, push -1 onto the free list and decrement the count.
+    if (f.index < 0) return;
     const slots = this.slots;
     const mask = this.mask;
     let i = f.hash & mask;
