@@ -3,6 +3,7 @@
  */
 import type { AnalyzerDescriptor } from './analyzer.js';
 import { arp } from './arp/index.js';
+import { cdp } from './cdp/index.js';
 import { dhcp, dhcpv6 } from './dhcp/index.js';
 import { dnsTcp, dnsUdp, llmnr, mdns } from './dns/index.js';
 import { lldp } from './lldp/index.js';
@@ -18,4 +19,5 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   llmnr,
   nbns,
   lldp,
+  cdp,
 ];
