@@ -31,6 +31,9 @@ export class TcpStream {
   /** Next sequence number expected; meaningful once `started`. */
   next = 0;
   started = false;
+  /** The SYN's sequence number, -1 before one is seen. */
+  isn = -1;
+  /** Segments ahead of a hole: sorted by sequence number and never overlapping. */
   held: Held[] | null = null;
   heldBytes = 0;
   delivered = 0;
@@ -41,6 +44,10 @@ export class TcpStream {
 
   /** A SYN fixes the initial sequence number. */
   syn(seq: number): void {
+    // A retransmitted SYN (the SYN-ACK was lost, or SYN with data resent) must not rewind
+    // `next`: that delivered the SYN's data, and everything after it, a second time.
+    if (this.started && seq === this.isn) return;
+    this.isn = seq;
     this.next = (seq + 1) >>> 0;
     this.started = true;
   }
@@ -58,35 +65,68 @@ export class TcpStream {
       this.next = seq;
       this.started = true;
     }
-    const rel = seqDiff(seq, this.next);
-    if (rel <= 0) {
-      const skip = -rel;
-      if (skip >= len) {
-        if (len > 0) this.retransmitted += len;
+    for (;;) {
+      const rel = seqDiff(seq, this.next);
+      if (rel <= 0) {
+        const skip = -rel;
+        if (skip >= len) {
+          if (len > 0) this.retransmitted += len;
+          return;
+        }
+        if (skip > 0) {
+          this.retransmitted += skip;
+          seq = (seq + skip) >>> 0;
+          off += skip;
+          len -= skip;
+        }
+        const held = this.held;
+        if (held === null || held.length === 0) {
+          this.emit(buf, off, len, out);
+          return;
+        }
+        // Bytes already held keep their first copy: deliver up to where they start, then them,
+        // then whatever of this segment lies beyond (the first version let an in-order
+        // segment overwrite held bytes, so which copy won depended on arrival pattern).
+        const room = seqDiff(held[0]!.seq, this.next);
+        const take = room < len ? room : len;
+        this.emit(buf, off, take, out);
+        this.drain(out, budget);
+        if (take === len) return;
+        seq = (seq + take) >>> 0;
+        off += take;
+        len -= take;
+        continue;
+      }
+      // Ahead of a hole: hold a copy if the budget allows.
+      if (this.heldBytes + len <= budget.maxPerStream && budget.held + len <= budget.maxHeld) {
+        this.hold(seq, buf, off, len, budget);
         return;
       }
-      if (skip > 0) this.retransmitted += skip;
-      this.emit(buf, off + skip, len - skip, out);
-      if (this.held) this.drain(out, budget);
-      return;
+      // Over the cap: give up the oldest hole — in front of the first held segment, or of this
+      // one — deliver what follows it, and try again; each round moves `next` on. (Jumping
+      // straight to this segment, as the first version did, threw away every held byte before
+      // it and reported them as a gap.)
+      const held = this.held;
+      if (held !== null && held.length > 0 && seqDiff(held[0]!.seq, seq) < 0) {
+        this.flushHole(held[0]!.seq, out);
+        this.drain(out, budget);
+      } else {
+        this.flushHole(seq, out);
+      }
     }
-    // Ahead of a hole: hold a copy if the budget allows, else give the hole up.
-    if (this.heldBytes + len > budget.maxPerStream || budget.held + len > budget.maxHeld) {
-      this.flushHole(seq, out);
-      this.emit(buf, off, len, out);
-      if (this.held) this.drain(out, budget);
-      return;
-    }
-    this.hold(seq, buf, off, len, budget);
   }
 
   /** The peer acknowledged `ack`: any hole before it was lost by the capture, not the network. */
   acked(ack: number, out: StreamConsumer, budget: ReassemblyBudget): void {
     const held = this.held;
-    if (!held || held.length === 0 || seqDiff(ack, this.next) <= 0) return;
-    const first = held[0]!;
-    if (seqDiff(ack, first.seq) >= 0) {
-      this.flushHole(first.seq, out);
+    // Every hole the acknowledgement passes, not only the first.
+    while (
+      held !== null &&
+      held.length > 0 &&
+      seqDiff(ack, this.next) > 0 &&
+      seqDiff(ack, held[0]!.seq) >= 0
+    ) {
+      this.flushHole(held[0]!.seq, out);
       this.drain(out, budget);
     }
   }
@@ -113,19 +153,38 @@ export class TcpStream {
     out.gap(this.dir, missing);
   }
 
+  /** Copy the parts of [seq, seq+len) no held segment covers; covered bytes keep their first copy. */
   private hold(seq: number, buf: Buffer, off: number, len: number, budget: ReassemblyBudget): void {
     if (this.held === null) this.held = [];
     const held = this.held;
-    // Keep held segments sorted by sequence; usually appended at the end.
-    let i = held.length;
-    while (i > 0 && seqDiff(held[i - 1]!.seq, seq) > 0) i--;
-    if (i > 0 && held[i - 1]!.seq === seq && held[i - 1]!.data.length >= len) {
-      this.retransmitted += len;
-      return;
+    let pos = 0; // bytes of the new segment dealt with
+    let i = 0;
+    while (i < held.length && pos < len) {
+      const h = held[i]!;
+      const hs = seqDiff(h.seq, seq);
+      const he = hs + h.data.length;
+      if (he <= pos) {
+        i++;
+        continue;
+      }
+      if (hs >= len) break;
+      if (hs > pos) {
+        held.splice(i, 0, { seq: (seq + pos) >>> 0, data: Buffer.from(buf.subarray(off + pos, off + hs)) });
+        this.heldBytes += hs - pos;
+        budget.held += hs - pos;
+        i++;
+        pos = hs;
+      }
+      const end = he < len ? he : len;
+      this.retransmitted += end - pos;
+      pos = end;
+      i++;
     }
-    held.splice(i, 0, { seq, data: Buffer.from(buf.subarray(off, off + len)) });
-    this.heldBytes += len;
-    budget.held += len;
+    if (pos < len) {
+      held.splice(i, 0, { seq: (seq + pos) >>> 0, data: Buffer.from(buf.subarray(off + pos, off + len)) });
+      this.heldBytes += len - pos;
+      budget.held += len - pos;
+    }
   }
 
   private drain(out: StreamConsumer, budget: ReassemblyBudget): void {
