@@ -88,7 +88,7 @@ export class TcpStream {
         // then whatever of this segment lies beyond (the first version let an in-order
         // segment overwrite held bytes, so which copy won depended on arrival pattern).
         const room = seqDiff(held[0]!.seq, this.next);
-        const take = room < len ? room : len;
+        const take = Math.min(room, len);
         this.emit(buf, off, take, out);
         this.drain(out, budget);
         if (take === len) return;
@@ -175,7 +175,7 @@ export class TcpStream {
         i++;
         pos = hs;
       }
-      const end = he < len ? he : len;
+      const end = Math.min(he, len);
       this.retransmitted += end - pos;
       pos = end;
       i++;
