@@ -1,3 +1,4 @@
+/** DNS (udp/tcp), mDNS and LLMNR analyzers: golden traces through the capture engine, fuzzed frames, public captures when ../shared is present. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +20,25 @@ async function golden(name: string, frames: Buffer[]): Promise<LineguardEvent[]>
   expect(existsSync(file), `${file} missing: run with UPDATE_GOLDEN=1`).toBe(true);
   expect(got).toEqual(JSON.parse(readFileSync(file, 'utf8')));
   return got;
+}
+
+/** Random byte flips past `from` in every frame, run through the whole engine: analyzers never throw. */
+async function fuzzFrames(frames: Buffer[], from: number, rounds = 40): Promise<void> {
+  let seed = 0x5eed;
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 8;
+  };
+  const out: Buffer[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const f of frames) {
+      const m = Buffer.from(f);
+      for (let k = 0; k <= r % 4; k++) m[from + (rand() % Math.max(1, m.length - from))] = rand() & 0xff;
+      out.push(m);
+    }
+  }
+  const { summary } = await analyzeBytes(writePcap(out));
+  expect(summary.analyzerErrors).toBe(0);
 }
 
 function assets(events: LineguardEvent[]): AssetObserved[] {
@@ -58,15 +78,30 @@ describe('dns analyzer (golden traces)', () => {
     });
     const nx = buildDns({ id: 3, response: true, rcode: 3, questions: [{ name: 'nope.example', type: 1 }] });
     const loop = Buffer.from([0, 4, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1]);
-    const events = await golden('dns-udp', [
+    // RFC 2136: zone in the question section, the update in the authority section; the
+    // class-ANY record deletes and names nothing.
+    const update = buildDns({
+      id: 6,
+      opcode: 5,
+      questions: [{ name: 'plant.example', type: DnsType.SOA }],
+      authority: [
+        { name: 'ews-01.plant.example', type: DnsType.A, cls: 255, ttl: 0, data: { raw: Buffer.alloc(0) } },
+        { name: 'ews-01.plant.example', type: DnsType.A, ttl: 1200, data: { a: '10.0.0.77' } },
+      ],
+    });
+    const frames = [
       udpFrame(client, resolver, 40000, 53, q),
       udpFrame(resolver, client, 53, 40000, a),
       udpFrame(resolver, client, 53, 40000, a),
       udpFrame(resolver, client, 53, 40001, ptr),
       udpFrame(resolver, client, 53, 40002, nx),
       udpFrame(resolver, client, 53, 40003, loop),
+      // A response sent *to* port 53: its records count, its sender is no server.
       udpFrame(client, resolver, 40004, 53, dnsAnswer(5, 'v6.plant.example', ['2001:db8::5'])),
-    ]);
+      udpFrame({ mac: '02:00:00:00:00:77', ip: '10.0.0.77' }, resolver, 40005, 53, update),
+    ];
+    const events = await golden('dns-udp', frames);
+    await fuzzFrames(frames, 42);
     const facts = assets(events).map((e) => [e.at, e.facts]);
     expect(facts).toContainEqual([
       { ip: '10.1.2.3' },
@@ -75,6 +110,8 @@ describe('dns analyzer (golden traces)', () => {
     expect(facts).toContainEqual([{ ip: '10.1.1.20' }, { name: 'hmi-02.plant.example' }]);
     expect(facts).toContainEqual([{ ip: '10.0.0.53' }, { roleHint: 'dns-server' }]);
     expect(facts).toContainEqual([{ ip: '2001:db8::5' }, { name: 'v6.plant.example' }]);
+    expect(facts).toContainEqual([{ ip: '10.0.0.77' }, { name: 'ews-01.plant.example' }]);
+    expect(assets(events).some((e) => e.at.ip === client.ip && e.facts.roleHint === 'dns-server')).toBe(false);
     // The repeated answer on the same flow adds nothing.
     expect(facts.filter(([at]) => at?.ip === '10.1.2.3')).toHaveLength(1);
     expect(
@@ -89,6 +126,7 @@ describe('dns analyzer (golden traces)', () => {
     const r2 = tcpFramed(dnsAnswer(10, 'plc-02.plant.example', ['10.1.0.12']));
     s.reply(Buffer.concat([r1, r2]), 23).close();
     const events = await golden('dns-tcp', s.frames);
+    await fuzzFrames(s.frames, 54);
     expect(assets(events).map((e) => e.at.ip)).toEqual(['10.0.0.53', '10.1.0.11', '10.1.0.12']);
   });
 });
@@ -136,11 +174,20 @@ describe('mdns analyzer (golden traces)', () => {
       ],
     });
     const query = buildDns({ questions: [{ name: '_ipp._tcp.local', type: DnsType.PTR }] });
-    const events = await golden('mdns', [
+    // RFC 6762 §10.1 goodbye from another host: TTL 0 withdraws, so it names nothing.
+    const goodbye = buildDns({
+      response: true,
+      authoritative: true,
+      answers: [{ name: 'old-hmi.local', type: DnsType.A, ttl: 0, data: { a: '192.168.1.77' } }],
+    });
+    const frames = [
       udpFrame(laptop, mdnsGroup, 5353, 5353, query),
       udpFrame(printer, mdnsGroup, 5353, 5353, announce),
       udpFrame(printer, mdnsGroup, 5353, 5353, announce),
-    ]);
+      udpFrame({ mac: '02:00:00:00:01:77', ip: '192.168.1.77' }, mdnsGroup, 5353, 5353, goodbye),
+    ];
+    const events = await golden('mdns', frames);
+    await fuzzFrames(frames, 42);
     const me = { mac: printer.mac, ip: printer.ip };
     const facts = assets(events).map((e) => [e.at, e.facts]);
     expect(facts).toContainEqual([
@@ -166,11 +213,13 @@ describe('llmnr analyzer (golden traces)', () => {
       questions: [{ name: 'CX_0D7560', type: DnsType.A }],
       answers: [{ name: 'CX_0D7560', type: DnsType.A, ttl: 30, data: { a: '192.168.1.8' } }],
     });
-    const events = await golden('llmnr', [
+    const frames = [
       udpFrame(laptop, group, 50000, 5355, q),
       udpFrame(responder, laptop, 5355, 50000, r),
       udpFrame(responder6, { mac: laptop.mac, ip: 'fe80::99' }, 5355, 50001, r),
-    ]);
+    ];
+    const events = await golden('llmnr', frames);
+    await fuzzFrames(frames, 42);
     const facts = assets(events).map((e) => [e.at, e.facts]);
     expect(facts).toEqual([
       [{ mac: responder.mac, ip: '192.168.1.8' }, { name: 'CX_0D7560' }],

@@ -11,15 +11,19 @@
  *   DNS-SD services, instance names and TXT identity keys (model, vendor) are the responder's.
  * - LLMNR response: the responder answers only for its own name (RFC 4795 §2.1), so the name is
  *   the sender's as well as the answered address's.
- * Queries carry no identity and emit nothing. Not handled: DNS UPDATE contents, zone transfers
- * beyond their A/AAAA/PTR records, DNSSEC, EDNS options, mDNS probes' tentative records.
+ * - DNS UPDATE request (RFC 2136 §2.5.1): an A/AAAA record added in the update section names
+ *   its address (Windows and DHCP servers register hosts this way).
+ * Other queries carry no identity and emit nothing; mDNS goodbyes (TTL 0, RFC 6762 §10.1)
+ * withdraw a record and are skipped. Not handled: UPDATE prerequisites and deletions, zone
+ * transfers beyond their A/AAAA/PTR records, DNSSEC, EDNS options, mDNS probes' tentative
+ * records.
  */
 import { L3, type Packet } from '../../capture/packet.js';
 import { ipv4ToString, ipv6ToString, macToString } from '../../events/format.js';
 import type { AssetFacts, Endpoint } from '../../events/types.js';
 import type { AnalyzerContext, AnalyzerDescriptor, AnalyzerInstance, Direction } from '../analyzer.js';
 import { StreamFramer } from '../framer.js';
-import { DnsType, Port, SERVICE_ROLE, TXT_FACT } from './consts.js';
+import { DnsOpcode, DnsType, Port, SERVICE_ROLE, TXT_FACT } from './consts.js';
 import { type DnsMessage, measureTcpDns, parseDns, reverseNameToIp } from './parse.js';
 
 type Flavor = 'dns' | 'mdns' | 'llmnr';
@@ -62,7 +66,11 @@ function createDns(ctx: AnalyzerContext, flavor: Flavor, tcp: boolean): Analyzer
       out.anomaly(`${flavor}.${r.code}`, r.detail);
       return;
     }
-    if (!r.msg.response || r.msg.rcode !== 0) return;
+    if (!r.msg.response) {
+      if (flavor === 'dns' && r.msg.opcode === DnsOpcode.UPDATE) updateFacts(out, r.msg);
+      return;
+    }
+    if (r.msg.rcode !== 0) return;
     if (flavor === 'dns') dnsFacts(out, r.msg, ctx.packet);
     else if (flavor === 'mdns') mdnsFacts(out, r.msg, ctx.packet);
     else llmnrFacts(out, r.msg, ctx.packet);
@@ -84,7 +92,8 @@ function createDns(ctx: AnalyzerContext, flavor: Flavor, tcp: boolean): Analyzer
 }
 
 function dnsFacts(out: Out, msg: DnsMessage, p: Packet): void {
-  const server = senderIp(p);
+  // Only an answer from port 53 shows a server; a response sent to port 53 shows nothing.
+  const server = p.srcPort === Port.DNS ? senderIp(p) : undefined;
   if (server !== undefined) out.asset({ ip: server }, { roleHint: 'dns-server' });
   const alias = aliasOf(msg);
   for (const r of msg.records) {
@@ -122,6 +131,15 @@ function aliasOf(msg: DnsMessage): Map<string, string> {
   return out;
 }
 
+/** RFC 2136 §2.5.1: "add to an RRset" records carry the zone class and a TTL; deletions do not. */
+function updateFacts(out: Out, msg: DnsMessage): void {
+  for (const r of msg.records) {
+    if (r.section === 'authority' && r.cls === CLASS_IN && r.ttl > 0 && r.data.kind === 'address') {
+      out.asset({ ip: r.data.ip }, { name: r.name }, true);
+    }
+  }
+}
+
 function mdnsFacts(out: Out, msg: DnsMessage, p: Packet): void {
   const me = sender(p);
   const own: AssetFacts = {};
@@ -136,6 +154,8 @@ function mdnsFacts(out: Out, msg: DnsMessage, p: Packet): void {
   };
   for (const r of msg.records) {
     const d = r.data;
+    // A goodbye (TTL 0) withdraws the record; it says nothing current.
+    if (r.ttl === 0) continue;
     if (d.kind === 'address') out.asset(local(me, d.ip), { name: r.name }, true);
     else if (r.type === DnsType.PTR && d.kind === 'name') {
       // `_services._dns-sd._udp` enumerates service types (RFC 6763 §9); other PTRs name instances.

@@ -1,3 +1,4 @@
+/** DNS wire-format parser unit tests (RFC 1035 compression limits, RFC 6762 bits, RFC 4343 escapes); never-throws checks. */
 import { describe, expect, it } from 'vitest';
 import { buildDns, dnsAnswer } from './build.js';
 import { DnsType } from './consts.js';
@@ -96,6 +97,23 @@ describe('dns parse', () => {
       buildDns({ response: true, answers: [{ name: 'x', type: 99, data: { raw: Buffer.alloc(5) } }] }),
     );
     expect(m.records[0]!.data).toEqual({ kind: 'other', length: 5 });
+  });
+
+  it('accepts empty RDATA of any type (RFC 2136 §2.5.2 deletions)', () => {
+    const m = ok(
+      buildDns({
+        opcode: 5,
+        questions: [{ name: 'plant.example', type: DnsType.SOA }],
+        authority: [
+          { name: 'x.plant.example', type: DnsType.A, cls: 255, ttl: 0, data: { raw: Buffer.alloc(0) } },
+        ],
+      }),
+    );
+    expect(m.records[0]).toMatchObject({
+      section: 'authority',
+      cls: 255,
+      data: { kind: 'other', length: 0 },
+    });
   });
 
   it('rejects a message shorter than the header', () => {

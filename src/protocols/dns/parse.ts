@@ -186,6 +186,8 @@ function readRData(
   type: number,
 ): RData | string | { code: DnsErrorCode; detail: string } {
   const len = end - start;
+  // RFC 2136 §2.4, §2.5: UPDATE prerequisites and deletions carry empty RDATA of any type.
+  if (len === 0) return { kind: 'other', length: 0 };
   switch (type) {
     case DnsType.A:
       return len === 4 ? { kind: 'address', ip: ipv4FromBytes(buf, start) } : `A of ${len} bytes`;
