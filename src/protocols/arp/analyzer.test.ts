@@ -1,3 +1,4 @@
+/** ARP analyzer: golden trace through the capture engine, fuzzed frames, and public captures when ../shared is present. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +20,25 @@ async function golden(name: string, frames: Buffer[]): Promise<LineguardEvent[]>
   return got;
 }
 
+/** Random byte flips past `from` in every frame, run through the whole engine: analyzers never throw. */
+async function fuzzFrames(frames: Buffer[], from: number, rounds = 40): Promise<void> {
+  let seed = 0x5eed;
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 8;
+  };
+  const out: Buffer[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const f of frames) {
+      const m = Buffer.from(f);
+      for (let k = 0; k <= r % 4; k++) m[from + (rand() % Math.max(1, m.length - from))] = rand() & 0xff;
+      out.push(m);
+    }
+  }
+  const { summary } = await analyzeBytes(writePcap(out));
+  expect(summary.analyzerErrors).toBe(0);
+}
+
 const assets = (ev: LineguardEvent[]) => ev.filter((e): e is AssetObserved => e.kind === 'asset.observed');
 const anomalies = (ev: LineguardEvent[]) =>
   ev.filter((e): e is AnomalyObserved => e.kind === 'anomaly.observed');
@@ -34,7 +54,7 @@ describe('arp analyzer (golden trace)', () => {
     oddLengths[5] = 20;
     const badHeader = Buffer.concat([arpPayload(req), Buffer.alloc(4)]);
     badHeader[4] = 8;
-    const events = await golden('arp', [
+    const frames = [
       arpFrame(req),
       arpFrame(req),
       arpFrame({ op: 2, senderMac: plc.mac, senderIp: plc.ip, targetMac: hmi.mac, targetIp: hmi.ip }),
@@ -53,7 +73,9 @@ describe('arp analyzer (golden trace)', () => {
       arpFrame({ op: 2, senderMac: '01:00:5e:00:00:01', senderIp: '192.168.0.99', targetIp: hmi.ip }),
       ethernet(hmi.mac, 'ff:ff:ff:ff:ff:ff', 0x0806, oddLengths),
       ethernet(hmi.mac, 'ff:ff:ff:ff:ff:ff', 0x0806, badHeader),
-    ]);
+    ];
+    const events = await golden('arp', frames);
+    await fuzzFrames(frames, 14);
     expect(assets(events).map((e) => e.at)).toEqual([
       { mac: hmi.mac, ip: hmi.ip },
       { mac: plc.mac, ip: plc.ip },

@@ -1,3 +1,4 @@
+/** ARP parser unit tests (RFC 826, RFC 5227 shapes) and never-throws checks on truncated and random input. */
 import { describe, expect, it } from 'vitest';
 import { arpPayload } from './build.js';
 import { parseArp } from './parse.js';

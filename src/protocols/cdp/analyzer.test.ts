@@ -1,3 +1,4 @@
+/** CDP analyzer: golden trace through the capture engine, fuzzed frames, and public captures when ../shared is present. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,25 @@ async function golden(name: string, frames: Buffer[]): Promise<LineguardEvent[]>
   expect(existsSync(file), `${file} missing: run with UPDATE_GOLDEN=1`).toBe(true);
   expect(got).toEqual(JSON.parse(readFileSync(file, 'utf8')));
   return got;
+}
+
+/** Random byte flips past `from` in every frame, run through the whole engine: analyzers never throw. */
+async function fuzzFrames(frames: Buffer[], from: number, rounds = 40): Promise<void> {
+  let seed = 0x5eed;
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 8;
+  };
+  const out: Buffer[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const f of frames) {
+      const m = Buffer.from(f);
+      for (let k = 0; k <= r % 4; k++) m[from + (rand() % Math.max(1, m.length - from))] = rand() & 0xff;
+      out.push(m);
+    }
+  }
+  const { summary } = await analyzeBytes(writePcap(out));
+  expect(summary.analyzerErrors).toBe(0);
 }
 
 const assets = (ev: LineguardEvent[]) => ev.filter((e): e is AssetObserved => e.kind === 'asset.observed');
@@ -48,7 +68,7 @@ describe('cdp analyzer (golden trace)', () => {
       cdp.softwareVersion('SCCP75.9-4-2SR3-1S'),
       cdp.platform('Cisco IP Phone 7965'),
     ]);
-    const events = await golden('cdp', [
+    const frames = [
       cdpFrame(sw, swPdu),
       cdpFrame(sw, swPdu),
       cdpFrame(phone, phonePdu),
@@ -61,7 +81,9 @@ describe('cdp analyzer (golden trace)', () => {
         '02:00:00:00:00:68',
         Buffer.concat([Buffer.from([2, 180, 0x12, 0x34]), cdp.deviceId('forged')]),
       ),
-    ]);
+    ];
+    const events = await golden('cdp', frames);
+    await fuzzFrames(frames, 22);
     expect(assets(events).map((e) => [e.at, e.facts])).toMatchObject([
       [
         { mac: sw },

@@ -1,3 +1,4 @@
+/** CDP parser unit tests (TLV layout, address lists, Cisco checksum quirk); never-throws checks. */
 import { describe, expect, it } from 'vitest';
 import { buildCdp, cdp, cdpTlv } from './build.js';
 import { CdpCap } from './consts.js';

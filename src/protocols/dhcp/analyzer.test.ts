@@ -1,3 +1,4 @@
+/** DHCP and DHCPv6 analyzers: golden traces through the capture engine, fuzzed frames, and public captures when ../shared is present. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,25 @@ async function golden(name: string, frames: Buffer[]): Promise<LineguardEvent[]>
   expect(existsSync(file), `${file} missing: run with UPDATE_GOLDEN=1`).toBe(true);
   expect(got).toEqual(JSON.parse(readFileSync(file, 'utf8')));
   return got;
+}
+
+/** Random byte flips past `from` in every frame, run through the whole engine: analyzers never throw. */
+async function fuzzFrames(frames: Buffer[], from: number, rounds = 40): Promise<void> {
+  let seed = 0x5eed;
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 8;
+  };
+  const out: Buffer[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const f of frames) {
+      const m = Buffer.from(f);
+      for (let k = 0; k <= r % 4; k++) m[from + (rand() % Math.max(1, m.length - from))] = rand() & 0xff;
+      out.push(m);
+    }
+  }
+  const { summary } = await analyzeBytes(writePcap(out));
+  expect(summary.analyzerErrors).toBe(0);
 }
 
 const assets = (ev: LineguardEvent[]) => ev.filter((e): e is AssetObserved => e.kind === 'asset.observed');
@@ -87,7 +107,7 @@ describe('dhcp analyzer (golden traces)', () => {
     const bootReply = buildDhcp({ op: BOOTREPLY, chaddr: plc, yiaddr: '192.168.1.20', bootp: true });
     const badMagic = Buffer.from(discover);
     badMagic.writeUInt32BE(0x01020304, 236);
-    const events = await golden('dhcp', [
+    const frames = [
       udpFrame(unbound, bcast, 68, 67, discover, vlan),
       udpFrame(server, bcast, 67, 68, reply(MessageType.OFFER), vlan),
       udpFrame(unbound, bcast, 68, 67, request, vlan),
@@ -98,7 +118,9 @@ describe('dhcp analyzer (golden traces)', () => {
       udpFrame({ mac: '02:00:00:00:00:99', ip: '192.168.1.2' }, bcast, 67, 68, bootReply),
       udpFrame(unbound, bcast, 68, 67, badMagic),
       udpFrame(unbound, bcast, 68, 67, discover.subarray(0, 100)),
-    ]);
+    ];
+    const events = await golden('dhcp', frames);
+    await fuzzFrames(frames, 42);
     const facts = assets(events).map((e) => [e.at, e.facts]);
     expect(facts).toContainEqual([
       { mac: PHONE, vlan: 20 },
@@ -155,7 +177,7 @@ describe('dhcp analyzer (golden traces)', () => {
       },
     );
     const bad = Buffer.from(solicit.subarray(0, solicit.length - 3));
-    const events = await golden('dhcpv6', [
+    const frames = [
       udpFrame(client, group, 546, 547, solicit),
       udpFrame(
         srv,
@@ -173,7 +195,9 @@ describe('dhcp analyzer (golden traces)', () => {
         relayed,
       ),
       udpFrame(client, group, 546, 547, bad),
-    ]);
+    ];
+    const events = await golden('dhcpv6', frames);
+    await fuzzFrames(frames, 62);
     const facts = assets(events).map((e) => [e.at, e.facts]);
     expect(facts).toEqual([
       [

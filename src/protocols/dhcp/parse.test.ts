@@ -1,3 +1,4 @@
+/** DHCPv4/BOOTP (RFC 2131/2132/951/3396/4702) and DHCPv6 (RFC 8415/4704/6939) parser unit tests; never-throws checks. */
 import { describe, expect, it } from 'vitest';
 import { BOOTREPLY, BOOTREQUEST, buildDhcp, buildDhcp6, opt, opt6, relay6 } from './build.js';
 import { MessageType, Msg6, Opt, Opt6 } from './consts.js';

@@ -1,3 +1,4 @@
+/** LLDP analyzer: golden trace through the capture engine, fuzzed frames, and public captures when ../shared is present. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,25 @@ async function golden(name: string, frames: Buffer[]): Promise<LineguardEvent[]>
   expect(existsSync(file), `${file} missing: run with UPDATE_GOLDEN=1`).toBe(true);
   expect(got).toEqual(JSON.parse(readFileSync(file, 'utf8')));
   return got;
+}
+
+/** Random byte flips past `from` in every frame, run through the whole engine: analyzers never throw. */
+async function fuzzFrames(frames: Buffer[], from: number, rounds = 40): Promise<void> {
+  let seed = 0x5eed;
+  const rand = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 8;
+  };
+  const out: Buffer[] = [];
+  for (let r = 0; r < rounds; r++) {
+    for (const f of frames) {
+      const m = Buffer.from(f);
+      for (let k = 0; k <= r % 4; k++) m[from + (rand() % Math.max(1, m.length - from))] = rand() & 0xff;
+      out.push(m);
+    }
+  }
+  const { summary } = await analyzeBytes(writePcap(out));
+  expect(summary.analyzerErrors).toBe(0);
 }
 
 const assets = (ev: LineguardEvent[]) => ev.filter((e): e is AssetObserved => e.kind === 'asset.observed');
@@ -53,7 +73,7 @@ describe('lldp analyzer (golden trace)', () => {
       lldp.end(),
     ];
     const router = '02:00:00:00:0a:01';
-    const events = await golden('lldp', [
+    const frames = [
       lldpFrame(sw, swTlvs),
       lldpFrame(sw, swTlvs),
       lldpFrame(phone, phoneTlvs),
@@ -83,7 +103,9 @@ describe('lldp analyzer (golden trace)', () => {
         ETHERTYPE_LLDP,
         Buffer.concat([lldp.chassisMac(sw), Buffer.from([0x04, 0xff])]),
       ),
-    ]);
+    ];
+    const events = await golden('lldp', frames);
+    await fuzzFrames(frames, 14);
     expect(assets(events).map((e) => [e.at, e.facts])).toEqual([
       [
         { mac: sw },

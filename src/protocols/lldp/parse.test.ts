@@ -1,3 +1,4 @@
+/** LLDP parser unit tests (IEEE 802.1AB §8.5, §9.2.7.7.1; TIA-1057 inventory), sysDescr heuristics; never-throws checks. */
 import { describe, expect, it } from 'vitest';
 import { lldp, tlv } from './build.js';
 import { Cap, Med, Oui } from './consts.js';

@@ -1,3 +1,4 @@
+/** NetBIOS Name Service parser unit tests (RFC 1001 §14.1 names, RFC 1002 §4.2 records); never-throws checks. */
 import { describe, expect, it } from 'vitest';
 import { buildNbns, encodeName, nbRecord, nbstatRData } from './build.js';
 import { NbOpcode, NbType } from './consts.js';
