@@ -115,10 +115,11 @@ export function parseDhcp(buf: Buffer, off: number, len: number): DhcpParse {
     return { ok: true, msg };
   }
   msg.dhcp = true;
-  const raw = new Map<number, Buffer>();
+  // Slices per option code, joined once at the end (joining on every repeat would be quadratic).
+  const raw = new Map<number, Buffer[]>();
   let err = walkOptions(buf, vend + 4, end, raw, msg.options.codes, 'options');
   if (err) return fail(DhcpError.BAD_OPTION, err);
-  const overload = raw.get(Opt.OVERLOAD)?.[0] ?? 0;
+  const overload = raw.get(Opt.OVERLOAD)?.[0]?.[0] ?? 0;
   if (overload & 1) err = walkOptions(buf, off + OFF_FILE, off + FIXED_LEN, raw, msg.options.codes, 'file');
   if (!err && overload & 2)
     err = walkOptions(buf, off + OFF_SNAME, off + OFF_FILE, raw, msg.options.codes, 'sname');
@@ -129,14 +130,14 @@ export function parseDhcp(buf: Buffer, off: number, len: number): DhcpParse {
 }
 
 /**
- * Options in `buf[start, end)` into `raw` (repeats concatenated, RFC 3396 §5); an error string
+ * Options in `buf[start, end)` into `raw` (repeats kept for concatenation, RFC 3396 §5); an error string
  * when an option runs past the area. Each step consumes at least one byte, so it ends.
  */
 function walkOptions(
   buf: Buffer,
   start: number,
   end: number,
-  raw: Map<number, Buffer>,
+  raw: Map<number, Buffer[]>,
   codes: number[],
   area: string,
 ): string | undefined {
@@ -153,7 +154,8 @@ function walkOptions(
     if (p + 2 + l > end) return `${area}: option ${code} of ${l} bytes runs past the end`;
     const v = buf.subarray(p + 2, p + 2 + l);
     const prev = raw.get(code);
-    raw.set(code, prev ? Buffer.concat([prev, v]) : v);
+    if (prev) prev.push(v);
+    else raw.set(code, [v]);
     if (codes.length < 64) codes.push(code);
     p += 2 + l;
   }
@@ -161,8 +163,9 @@ function walkOptions(
   return undefined;
 }
 
-function decodeOptions(raw: Map<number, Buffer>, o: DhcpOptions): void {
-  for (const [code, v] of raw) {
+function decodeOptions(raw: Map<number, Buffer[]>, o: DhcpOptions): void {
+  for (const [code, parts] of raw) {
+    const v = parts.length === 1 ? parts[0]! : Buffer.concat(parts);
     switch (code) {
       case Opt.MESSAGE_TYPE:
         if (v.length >= 1) o.messageType = v[0]!;
