@@ -380,6 +380,7 @@ export class Engine implements PacketSink {
     }
     k.computeHash();
     let f = this.table.find(k);
+    if (f !== undefined && p.tsUs - f.lastUs > this.timeoutOf(f)) f = this.expired(f);
     if (f === undefined) f = this.newIpFlow(p, srcIsA);
     const dir: Direction = srcIsA === f.clientIsA ? 0 : 1;
     this.count(f, p, dir, srcIsA);
@@ -395,7 +396,10 @@ export class Engine implements PacketSink {
       f.pkts1 += this.fragFrames;
       f.bytes1 += this.fragWire;
     }
-    f.lastUs = p.tsUs;
+    // Merged or multi-queue captures are not strictly in time order: first/last are the
+    // extremes (assigning the packet's time made `last` go back, even before `first`).
+    if (p.tsUs > f.lastUs) f.lastUs = p.tsUs;
+    else if (p.tsUs < f.firstUs) f.firstUs = p.tsUs;
     // A new MAC behind an address (fuzzed or spoofed frames, a failover) is rare: record it.
     if (srcIsA) {
       if (p.srcMac !== f.macA) this.macMoved(f, true, p.srcMac);
@@ -501,6 +505,7 @@ export class Engine implements PacketSink {
     k.a2 = k.a3 = k.b2 = k.b3 = 0;
     k.computeHash();
     let f = this.table.find(k);
+    if (f !== undefined && p.tsUs - f.lastUs > this.timeoutOf(f)) f = this.expired(f);
     if (f === undefined) {
       if (this.table.count >= this.maxFlows) this.makeRoom();
       f = this.table.insert(k);
@@ -526,7 +531,8 @@ export class Engine implements PacketSink {
       f.pkts1++;
       f.bytes1 += p.origLen;
     }
-    f.lastUs = p.tsUs;
+    if (p.tsUs > f.lastUs) f.lastUs = p.tsUs;
+    else if (p.tsUs < f.firstUs) f.firstUs = p.tsUs;
     if (f.appState === AppState.Bound) this.appData(f, dir, p.data, p.l2PayloadOff, p.l2PayloadLen);
   }
 
@@ -698,6 +704,16 @@ export class Engine implements PacketSink {
       if (nowUs - f.lastUs > this.timeoutOf(f)) this.close(f);
     }
     this.defrag.expire(nowUs);
+  }
+
+  /**
+   * A packet for a flow idle past its timeout: that conversation is over and this packet
+   * starts a new one. (Only the periodic sweep used to close idle flows, so whether a quiet
+   * 5-tuple came back as one flow or two depended on how much other traffic ran meanwhile.)
+   */
+  private expired(f: Flow): undefined {
+    this.close(f);
+    return undefined;
   }
 
   private timeoutOf(f: Flow): number {
