@@ -153,12 +153,12 @@ function twoSections(): { file: Buffer; expected: Omit<Rec, 'data'>[]; data: Buf
     // 7/1024 s = 6835.9375 µs, on top of 1234 s and the 1_600_000_000 s offset.
     { linktype: 228, tsUs: 1_600_001_234_006_835, origLen: 1000, iface: 1 },
     { linktype: 113, tsUs: T0 + 17, origLen: sll.length, iface: 2 },
-    { linktype: 1, tsUs: 0, origLen: eth.length, iface: 0 },
+    { linktype: 1, tsUs: T0 + 17, origLen: eth.length, iface: 0 }, // SPB: the previous time
     { linktype: 113, tsUs: T0 + 99, origLen: sll.length, iface: 2 },
     { linktype: 1, tsUs: 0, origLen: eth.length, iface: 0 },
     { linktype: 101, tsUs: 1_005_000_001, origLen: ip6.length, iface: 0 },
     { linktype: 1, tsUs: T0 + 1, origLen: eth.length, iface: 1 },
-    { linktype: 101, tsUs: 0, origLen: ip6.length, iface: 0 },
+    { linktype: 101, tsUs: T0 + 1, origLen: ip6.length, iface: 0 },
     { linktype: 1, tsUs: T0 + 2, origLen: eth.length, iface: 1 },
   ];
   return { file: w.toBuffer(), expected, data: [eth, ip4, sll, eth, sll, eth, ip6, eth, ip6, eth] };
@@ -455,6 +455,7 @@ describe('errors', () => {
       expect(result.error?.code).toBe(code);
       expect(result.error?.offset).toBe(offset);
       expect(slim(recs)).toEqual(slim(full.recs.slice(0, packets)));
+      expect(result.records).toBe(packets);
     };
     const trailer = Buffer.from(file);
     trailer.writeUInt32LE(at.len + 4, at.off + at.len - 4);

@@ -48,7 +48,13 @@ export interface Summary {
 export function buildSummary(engine: Engine, inputs: InputReport[], elapsedSec: number): Summary {
   const st = engine.stats;
   const f = st.flows;
-  const iso = (us: number) => (st.packets > 0 && us > 0 ? new Date(us / 1000).toISOString() : null);
+  // A damaged timestamp can lie beyond what a Date holds (±8.64e15 ms): toISOString() then
+  // threw RangeError out of analyze(). Such a time is shown as unknown.
+  const iso = (us: number) => {
+    if (st.packets === 0 || !(us > 0)) return null;
+    const d = new Date(us / 1000);
+    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  };
   return {
     inputs,
     packets: st.packets,
