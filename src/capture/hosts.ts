@@ -24,8 +24,9 @@ function isGroupMac(mac: number): boolean {
   return mac >= 0 && (Math.floor(mac / 0x10000000000) & 1) === 1;
 }
 
+/** Multicast, limited broadcast, and the unspecified 0.0.0.0 (a DHCP client before its lease). */
 function isGroupIp4(ip: number): boolean {
-  return ip >>> 28 === 0xe || ip === 0xffffffff;
+  return ip >>> 28 === 0xe || ip === 0xffffffff || ip === 0;
 }
 
 export class HostTable {
@@ -88,21 +89,44 @@ export class HostTable {
     if (h && h.names.size < MAX_NAMES_PER_HOST) h.names.add(name);
   }
 
-  /** IP hosts first (each with its MACs), then MACs never seen with an IP. */
+  /**
+   * IP hosts first (each with its MACs), then MACs never seen with an IP. Names learnt for a
+   * MAC go on the one IP host with that MAC; a MAC behind several IPs (a router) keeps its own.
+   */
   list(): HostRecord[] {
-    const out: HostRecord[] = [];
-    const macsWithIp = new Set<number>();
     const ipHosts = [...this.byIp4.entries()].sort((a, b) => a[0] - b[0]).map(([, h]) => h);
     ipHosts.push(...[...this.byIp6.values()].sort((a, b) => (a.ip! < b.ip! ? -1 : 1)));
+    const ipsByMac = new Map<number, Host[]>();
+    const macsWithIp = new Set<number>();
     for (const h of ipHosts) {
       for (const m of h.macs) macsWithIp.add(m);
-      out.push({ ip: h.ip!, macs: [...h.macs].map(macToString), names: [...h.names], group: h.group });
+      if (h.group) continue;
+      for (const m of h.macs) {
+        const list = ipsByMac.get(m);
+        if (list) list.push(h);
+        else ipsByMac.set(m, [h]);
+      }
     }
+    const names = new Map<Host, Set<string>>();
+    const macRows: HostRecord[] = [];
     for (const [m, h] of [...this.byMac.entries()].sort((a, b) => a[0] - b[0])) {
+      const owners = ipsByMac.get(m);
+      if (owners?.length === 1) {
+        const set = names.get(owners[0]!) ?? new Set(owners[0]!.names);
+        for (const n of h.names) if (set.size < MAX_NAMES_PER_HOST) set.add(n);
+        names.set(owners[0]!, set);
+        continue;
+      }
       if (macsWithIp.has(m) && h.names.size === 0) continue;
-      out.push({ macs: [macToString(m)], names: [...h.names], group: h.group });
+      macRows.push({ macs: [macToString(m)], names: [...h.names], group: h.group });
     }
-    return out;
+    const out: HostRecord[] = ipHosts.map((h) => ({
+      ip: h.ip!,
+      macs: [...h.macs].map(macToString),
+      names: [...(names.get(h) ?? h.names)],
+      group: h.group,
+    }));
+    return out.concat(macRows);
   }
 
   /** Every MAC seen, as source or destination. */
