@@ -133,7 +133,8 @@ function twoSections(): { file: Buffer; expected: Omit<Rec, 'data'>[]; data: Buf
   // 1700000005899655745 ns: a value where a floating-point conversion lands one µs high.
   w.packet(0, 0, eth, { units: 1_700_000_005_899_655_745n, comment: 'first' });
   w.packet(1, 0, ip4, { units: 1024n * 1234n + 7n, origLen: 1000 });
-  w.block(0x00000bad, Buffer.from('an unknown block type, skipped'));
+  w.block(0x00000099, Buffer.from('a block type nobody defined, skipped'));
+  w.block(0x00000bad, Buffer.from('0000a1b2a custom block, copiable', 'latin1'));
   w.packet(2, T0 + 17, sll);
   w.simplePacket(eth);
   w.obsoletePacket(2, T0 + 99, sll, { drops: 3 });
@@ -251,7 +252,7 @@ describe('chunk boundaries', () => {
         for (const [i, t] of tf.entries()) {
           if (i % 3 === 0) w.simplePacket(t.frame);
           else w.packet(0, t.tsUs, t.frame);
-          if (i % 10 === 0) w.block(0x0bad, Buffer.alloc(i));
+          if (i % 10 === 0) w.block(0x99, Buffer.alloc(i)); // unknown type
         }
         return w.toBuffer();
       })(),

@@ -75,7 +75,7 @@ function traces(): [string, Buffer][] {
       ng.simplePacket(f); // never first: it would have no time at all
     else ng.packet(0, 1_700_000_000_000_000 + i * 997, f);
   }
-  ng.block(0xbad, Buffer.alloc(12));
+  ng.block(0x99, Buffer.alloc(12)); // unknown block type
   ng.section({ bigEndian: true });
   ng.addInterface({ linktype: 1 });
   ng.addInterface({ linktype: 101 });
