@@ -14,7 +14,14 @@ export interface HostRecord {
   group: boolean;
 }
 
-type Host = { ip?: string; macs: Set<number>; names: Set<string>; group: boolean };
+type Host = {
+  ip?: string;
+  macs: Set<number>;
+  names: Set<string>;
+  group: boolean;
+  /** Seen behind a broadcast/multicast MAC: with no unicast MAC, a directed broadcast. */
+  viaGroupMac?: boolean;
+};
 
 const MAX_NAMES_PER_HOST = 32;
 /** Hosts kept for the summary; past it they are counted, so memory stays bounded. */
@@ -124,7 +131,8 @@ export class HostTable {
       ip: h.ip!,
       macs: [...h.macs].map(macToString),
       names: [...(names.get(h) ?? h.names)],
-      group: h.group,
+      // An address only ever sent to through a broadcast MAC is a subnet's broadcast address.
+      group: h.group || (h.viaGroupMac === true && h.macs.size === 0),
     }));
     return out.concat(macRows);
   }
@@ -141,6 +149,7 @@ export class HostTable {
     if (mac < 0) return;
     // A unicast IP reached through a broadcast MAC says nothing about its own MAC.
     if (isGroupMac(mac) && !h.group) {
+      h.viaGroupMac = true;
       this.mac(mac);
       return;
     }

@@ -41,6 +41,16 @@ describe('sample plant', () => {
     expect(byIp.get(PLANT.plcPress.ip)!.macs).toEqual([PLANT.plcPress.mac]);
     expect(byIp.get(PLANT.historian.ip)!.macs).toEqual([PLANT.otGateway.mac]);
     expect(byIp.get(PLANT.historian.ip)!.names).toEqual(['hist-01.plant.example']);
+    expect(byIp.get(PLANT.laptop.ip)!.names).toEqual([PLANT.laptop.name]);
+    expect(byIp.get('10.10.0.255')!.group).toBe(true);
+    // The switch speaks only LLDP: a MAC with its system name.
+    expect(summary.hosts.find((h) => h.macs[0] === PLANT.switchCell.mac && !h.ip)!.names).toEqual([
+      PLANT.switchCell.name,
+    ]);
+    expect(summary.protocols.map((p) => p.name).sort()).toEqual(
+      ['arp', 'cdp', 'dhcp', 'dns', 'lldp', 'nbns', 'tcp/3389', 'tcp/502'].sort(),
+    );
+    expect(summary.anomalies).toEqual({});
     const flows = events.filter((e) => e.kind === 'flow.observed');
     const modbus = flows.filter((f) => f.kind === 'flow.observed' && f.server.port === 502);
     expect(modbus).toHaveLength(1 + 6 + 1);

@@ -5,9 +5,16 @@
  * workstation writes set-points, IT hosts resolve names, a supplier laptop reaches in over RDP.
  */
 import { arpFrame } from '../protocols/arp/build.js';
+import { buildCdp, cdp, cdpFrame } from '../protocols/cdp/build.js';
+import { CdpCap } from '../protocols/cdp/consts.js';
+import { buildDhcp, opt } from '../protocols/dhcp/build.js';
+import { BootOp, MessageType, Opt } from '../protocols/dhcp/consts.js';
 import { buildDns, dnsAnswer } from '../protocols/dns/build.js';
 import { DnsType } from '../protocols/dns/consts.js';
+import { lldp, lldpFrame } from '../protocols/lldp/build.js';
+import { Cap } from '../protocols/lldp/consts.js';
 import * as modbus from '../protocols/modbus/build.js';
+import { buildNbns, nbRecord } from '../protocols/nbns/build.js';
 import { type Host, udpFrame } from './frames.js';
 import { type TimedFrame, writePcap } from './pcap-writer.js';
 import { TcpSession } from './tcp-session.js';
@@ -40,15 +47,23 @@ export const PLANT = {
     name: 'fw-ot',
     role: 'router',
     zone: 'supervisory',
-    mac: '00:1d:b5:00:00:01',
+    mac: '00:00:0c:4a:10:01',
     ip: '10.10.0.1',
   },
   cellGateway: {
     name: 'fw-cell-a',
     role: 'router',
     zone: 'cell-a',
-    mac: '00:1d:b5:00:01:01',
+    mac: '00:00:0c:4a:11:01',
     ip: '10.10.1.1',
+  },
+  /** The cell's managed switch: seen only at layer 2 (LLDP). */
+  switchCell: {
+    name: 'sw-cell-a',
+    role: 'switch',
+    zone: 'cell-a',
+    mac: '00:1b:1b:5c:a1:01',
+    ip: '10.10.1.2',
   },
   dns: { name: 'dc-01', role: 'it-server', zone: 'enterprise', mac: '00:50:56:00:01:02', ip: '10.0.1.2' },
   laptop: {
@@ -188,6 +203,145 @@ export function plantFrames(durationSec = 60): TimedFrame[] {
     Buffer.from([3, 0, 0, 19, 14, 0xd0, 0, 0, 0x12, 0x34, 0, 0x02, 0x00, 0x08, 0x00, 0x02, 0x00, 0x00, 0x00]),
   );
   t.at(START_US + 40 * SECOND, rdp.frames, 5_000);
+
+  // The cell switch announces itself over LLDP every 30 s; the OT router over CDP every 60 s.
+  const sw = PLANT.switchCell;
+  for (let s = 0; s < durationSec; s += 30) {
+    t.at(START_US + s * SECOND + 700_000, [
+      lldpFrame(sw.mac, [
+        lldp.chassisMac(sw.mac),
+        lldp.portText(7, 'P0.3'),
+        lldp.ttl(120),
+        lldp.portDescription('Siemens, SIMATIC NET, Ethernet Port, X1 P3'),
+        lldp.systemName(sw.name),
+        lldp.systemDescription(
+          'Siemens, SIMATIC NET, SCALANCE XC208, 6GK5 208-0BA00-2AC2, HW: Version 3, FW: Version V04.03.01',
+        ),
+        lldp.capabilities(Cap.BRIDGE, Cap.BRIDGE),
+        lldp.managementIpv4(sw.ip),
+        lldp.end(),
+      ]),
+    ]);
+  }
+  for (let s = 0; s < durationSec; s += 60) {
+    t.at(START_US + s * SECOND + 900_000, [
+      cdpFrame(
+        otGateway.mac,
+        buildCdp([
+          cdp.deviceId('fw-ot.plant.example'),
+          cdp.addresses(otGateway.ip),
+          cdp.portId('GigabitEthernet1/1'),
+          cdp.capabilities(CdpCap.ROUTER | CdpCap.SWITCH),
+          cdp.softwareVersion(
+            'Cisco IOS Software, IE4010 Software (IE4010-UNIVERSALK9-M), Version 15.2(7)E4, RELEASE SOFTWARE (fc2)',
+          ),
+          cdp.platform('cisco IE-4010-16S12P'),
+          cdp.nativeVlan(10),
+          cdp.duplex(true),
+        ]),
+      ),
+    ]);
+  }
+
+  // The workstation registers its NetBIOS name on the supervisory subnet.
+  t.at(START_US + 2 * SECOND, [
+    udpFrame(
+      engWs,
+      { ip: '10.10.0.255', mac: 'ff:ff:ff:ff:ff:ff' },
+      137,
+      137,
+      buildNbns({
+        id: 0x6001,
+        opcode: 5,
+        recursionDesired: true,
+        broadcast: true,
+        questions: [{ name: 'ENG-WS-01', suffix: 0x00 }],
+        additional: [nbRecord('ENG-WS-01', 0x00, [{ ip: engWs.ip }])],
+      }),
+    ),
+  ]);
+
+  // The quality laptop joins the network: DHCP discover, offer, request, ack.
+  const lease = { hostname: 'lt-quality-07', xid: 0x5a17c0de };
+  const clientOpts = [
+    opt.text(Opt.HOSTNAME, lease.hostname),
+    opt.text(Opt.VENDOR_CLASS, 'MSFT 5.0'),
+    opt.bytes(Opt.PARAM_LIST, 1, 3, 6, 15, 31, 33, 43, 44, 46, 47, 119, 121, 249, 252),
+  ];
+  const serverOpts = (type: number) => [
+    opt.bytes(Opt.MESSAGE_TYPE, type),
+    opt.ips(Opt.SERVER_ID, dns.ip),
+    opt.u32(Opt.LEASE_TIME, 86400),
+    opt.ips(1, '255.255.255.0'),
+    opt.ips(Opt.ROUTER, '10.0.1.1'),
+    opt.ips(Opt.DNS, dns.ip),
+    opt.text(Opt.DOMAIN, 'plant.example'),
+  ];
+  const anyHost = { ip: '0.0.0.0', mac: laptop.mac };
+  const everyone = { ip: '255.255.255.255', mac: 'ff:ff:ff:ff:ff:ff' };
+  t.at(
+    START_US + 8 * SECOND,
+    [
+      udpFrame(
+        anyHost,
+        everyone,
+        68,
+        67,
+        buildDhcp({
+          op: BootOp.REQUEST,
+          xid: lease.xid,
+          chaddr: laptop.mac,
+          broadcast: true,
+          options: [opt.bytes(Opt.MESSAGE_TYPE, MessageType.DISCOVER), ...clientOpts],
+        }),
+      ),
+      udpFrame(
+        dns,
+        { ip: laptop.ip, mac: laptop.mac },
+        67,
+        68,
+        buildDhcp({
+          op: BootOp.REPLY,
+          xid: lease.xid,
+          chaddr: laptop.mac,
+          yiaddr: laptop.ip,
+          options: serverOpts(MessageType.OFFER),
+        }),
+      ),
+      udpFrame(
+        anyHost,
+        everyone,
+        68,
+        67,
+        buildDhcp({
+          op: BootOp.REQUEST,
+          xid: lease.xid,
+          chaddr: laptop.mac,
+          broadcast: true,
+          options: [
+            opt.bytes(Opt.MESSAGE_TYPE, MessageType.REQUEST),
+            opt.ips(Opt.REQUESTED_IP, laptop.ip),
+            opt.ips(Opt.SERVER_ID, dns.ip),
+            ...clientOpts,
+          ],
+        }),
+      ),
+      udpFrame(
+        dns,
+        { ip: laptop.ip, mac: laptop.mac },
+        67,
+        68,
+        buildDhcp({
+          op: BootOp.REPLY,
+          xid: lease.xid,
+          chaddr: laptop.mac,
+          yiaddr: laptop.ip,
+          options: serverOpts(MessageType.ACK),
+        }),
+      ),
+    ],
+    1_500,
+  );
 
   // IT: the quality laptop resolves the historian's and a cloud service's names.
   t.at(START_US + 12 * SECOND, [
