@@ -32,7 +32,7 @@ describe('sample plant', () => {
     ];
     expect(
       summary.hosts
-        .filter((h) => !h.group)
+        .filter((h) => !h.group && h.ip !== undefined)
         .map((h) => h.ip)
         .sort(),
     ).toEqual(onWire.map((h) => h.ip).sort());
