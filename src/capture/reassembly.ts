@@ -107,7 +107,7 @@ export class TcpStream {
       // straight to this segment, as the first version did, threw away every held byte before
       // it and reported them as a gap.)
       const held = this.held;
-      if (held !== null && held.length > 0 && seqDiff(held[0]!.seq, seq) < 0) {
+      if (held !== null && held.length > 0 && seqDiff(held[0]!.seq, seq) <= 0) {
         this.flushHole(held[0]!.seq, out);
         this.drain(out, budget);
       } else {
