@@ -22,6 +22,7 @@ import {
   LINKTYPE_RAW_BSD,
 } from './decode.js';
 import { L3, Packet } from './packet.js';
+import { rng } from './testing/support.js';
 
 const MAC_A = '02:00:00:00:00:0a';
 const MAC_B = '02:00:00:00:00:0b';
@@ -629,5 +630,64 @@ describe('Packet view reuse', () => {
       'payloadLen',
     ] as const;
     for (const k of keys) expect(p[k], k).toBe(fresh[k]);
+  });
+});
+
+describe('random damage', () => {
+  it('50,000 mutated frames: never a throw, every view inside the captured bytes', () => {
+    const next = rng(777);
+    const seg6 = tcpSegment('2001:db8::1', '2001:db8::2', 1, 2, 3, 4, 0x18, Buffer.from('payload'));
+    const bases: [Buffer, number][] = [
+      [ethernet(MAC_A, MAC_B, 0x0800, tcp(Buffer.alloc(40, 1)), { vlan: 3 }), 1],
+      [
+        ethernet(
+          MAC_A,
+          MAC_B,
+          0x86dd,
+          ipv6Chain(
+            [
+              [0, 8],
+              [43, 24],
+              [44, 8],
+            ],
+            6,
+            seg6,
+          ),
+        ),
+        1,
+      ],
+      [llcSnap(MAC_A, MAC_B, 0, 0x0800, udp4(Buffer.alloc(20))), 1],
+      [Buffer.concat([Buffer.from('00000001000602000000000a00000800', 'hex'), udp4()]), LINKTYPE_LINUX_SLL],
+      [Buffer.concat([Buffer.from([30, 0, 0, 0]), udp6()]), LINKTYPE_NULL],
+      [tcp(), LINKTYPE_RAW],
+    ];
+    const statuses = new Set<DecodeStatus>();
+    for (let i = 0; i < 50_000; i++) {
+      const [base, lt] = bases[i % bases.length]!;
+      const f = Buffer.concat([Buffer.alloc(3, 0xaa), base, Buffer.alloc(5, 0xbb)]);
+      const flips = 1 + Math.floor(next() * 4);
+      for (let k = 0; k < flips; k++)
+        f[3 + Math.floor(next() * Math.min(base.length, 80))] = Math.floor(next() * 256);
+      const caplen = next() < 0.3 ? Math.floor(next() * base.length) : base.length;
+      const { st, p } = dec(f, lt, { off: 3, caplen });
+      statuses.add(st);
+      const end = 3 + caplen;
+      if (st === DecodeStatus.Ok) {
+        if (p.l2PayloadLen < 0 || p.l2PayloadOff + p.l2PayloadLen > end)
+          expect.fail(`frame ${i}: layer-2 view out of bounds`);
+        if (p.l3 !== L3.None && (p.payloadOff < 3 || p.payloadLen < 0 || p.payloadOff + p.payloadLen > end)) {
+          expect.fail(`frame ${i}: payload [${p.payloadOff}, +${p.payloadLen}) outside [3, ${end})`);
+        }
+      } else if (st === DecodeStatus.Fragment) {
+        if (frag.payloadLen < 0 || frag.payloadOff + frag.payloadLen > end)
+          expect.fail(`frame ${i}: fragment out of bounds`);
+      }
+    }
+    expect([...statuses].sort()).toEqual([
+      DecodeStatus.Ok,
+      DecodeStatus.Truncated,
+      DecodeStatus.Malformed,
+      DecodeStatus.Fragment,
+    ]);
   });
 });
