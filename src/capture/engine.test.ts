@@ -403,8 +403,8 @@ describe('hosts', () => {
       { ip: '10.0.0.2', macs: [B.mac], names: [], group: false },
       { ip: '10.0.0.3', macs: [C.mac], names: [], group: false },
       { ip: '10.0.0.4', macs: ['02:00:00:00:00:0e'], names: [], group: false },
-      // A directed broadcast looks unicast without the netmask; the broadcast MAC is not its own.
-      { ip: '10.0.0.255', macs: [], names: [], group: false },
+      // Only ever reached through the broadcast MAC: a directed broadcast, a group, with no MAC.
+      { ip: '10.0.0.255', macs: [], names: [], group: true },
       { ip: '224.0.0.251', macs: ['01:00:5e:00:00:fb'], names: [], group: true },
       { ip: '255.255.255.255', macs: ['ff:ff:ff:ff:ff:ff'], names: [], group: true },
       { macs: [D], names: [], group: false },
