@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../src/capture/summary.js';
 import type { LineguardEvent } from '../src/events/types.js';
+import { buildDns, dnsAnswer } from '../src/protocols/dns/build.js';
 import { udpFrame } from '../src/sim/frames.js';
 import { writePcap } from '../src/sim/pcap-writer.js';
 import { TcpSession } from '../src/sim/tcp-session.js';
@@ -130,6 +131,34 @@ describe('lineguard analyze', () => {
     const r = await runCli(['analyze', '--events', out, join(dir, 'nope.pcap')]);
     expect(r.code).toBe(66);
     expect(readdirSync(dir).filter((f) => f.includes('never') && f.includes('partial'))).toEqual([]);
+  });
+
+  it('runs an analyzer on the ports it is told', async () => {
+    const file = join(dir, 'dns5053.pcap');
+    writeFileSync(
+      file,
+      writePcap([
+        udpFrame(
+          ws,
+          plc,
+          40000,
+          5053,
+          buildDns({ id: 7, questions: [{ name: 'historian.plant.example', type: 1 }] }),
+        ),
+        udpFrame(plc, ws, 5053, 40000, dnsAnswer(7, 'historian.plant.example', ['10.10.0.40'])),
+      ]),
+    );
+    const plain = JSON.parse((await runCli(['analyze', '--json', file])).stdout) as Summary;
+    expect(plain.protocols.map((p) => p.name)).toEqual(['udp/5053']);
+    const told = JSON.parse(
+      (await runCli(['analyze', '--json', '--port', 'dns/udp=5053', file])).stdout,
+    ) as Summary;
+    expect(told.protocols.map((p) => p.name)).toEqual(['dns']);
+    expect(told.hosts.find((h) => h.ip === '10.10.0.40')?.names).toEqual(['historian.plant.example']);
+    const bad = await runCli(['analyze', '--port', 'nosuch=1', file]);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toMatch(/^lineguard: --port nosuch=1: no analyzer named nosuch \(have: .*dns.*\)\n$/);
+    expect((await runCli(['analyze', '--port', 'dns=70000', file])).stderr).toContain('70000 is not a port');
   });
 
   it('answers usage errors with 64 and documents exit codes', async () => {

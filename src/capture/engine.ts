@@ -46,6 +46,11 @@ export interface EngineOptions {
   /** TCP bytes held out of order per stream and in all. */
   maxHeldPerStream?: number;
   maxHeldTotal?: number;
+  /**
+   * Ports per analyzer, replacing its defaults: keyed by name (`modbus`) or name and
+   * transport (`dns/tcp`). Ports are configuration, not code.
+   */
+  ports?: Readonly<Record<string, readonly number[]>>;
   /** Content probes tried on this many payloads before a flow is left unidentified. */
   maxProbes?: number;
 }
@@ -175,8 +180,9 @@ export class Engine implements PacketSink {
       maxPerStream: opts.maxHeldPerStream ?? 256 << 10,
     };
     for (const a of opts.analyzers) {
-      if (a.transport === 'tcp') for (const p of a.ports ?? []) this.tcpPorts.set(p, a);
-      if (a.transport === 'udp') for (const p of a.ports ?? []) this.udpPorts.set(p, a);
+      const ports = opts.ports?.[`${a.name}/${a.transport}`] ?? opts.ports?.[a.name] ?? a.ports ?? [];
+      if (a.transport === 'tcp') for (const p of ports) this.tcpPorts.set(p, a);
+      if (a.transport === 'udp') for (const p of ports) this.udpPorts.set(p, a);
       if (a.transport === 'l2') {
         for (const t of a.ethertypes ?? []) this.ethertypes.set(t, a);
         for (const s of a.snap ?? []) this.snap.set(s.oui * 0x10000 + s.pid, a);

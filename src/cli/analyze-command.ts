@@ -3,6 +3,8 @@ import { type AnalyzeOptions, analyze, type Input } from '../capture/analyze.js'
 import { CaptureError } from '../capture/errors.js';
 import { startLiveCapture } from '../capture/live.js';
 import type { Summary } from '../capture/summary.js';
+import type { AnalyzerDescriptor } from '../protocols/analyzer.js';
+import { analyzers } from '../protocols/registry.js';
 import { EXIT } from './exit.js';
 import { NdjsonFile } from './ndjson.js';
 import { type ProgressView, progressView } from './progress.js';
@@ -16,6 +18,7 @@ export interface AnalyzeFlags {
   count?: number;
   duration?: number;
   progress?: boolean;
+  port?: string[];
 }
 
 export interface CommandIO {
@@ -24,6 +27,29 @@ export interface CommandIO {
 }
 
 export class UsageError extends Error {}
+
+/** `--port dns=53,5053` flags → the engine's port map; names must be analyzers we have. */
+export function parsePortFlags(
+  flags: readonly string[],
+  known: readonly AnalyzerDescriptor[],
+): Record<string, number[]> {
+  const names = new Set(known.flatMap((a) => [a.name, `${a.name}/${a.transport}`]));
+  const out: Record<string, number[]> = {};
+  for (const flag of flags) {
+    const m = /^([a-z0-9-]+(?:\/(?:tcp|udp))?)=(\d{1,5}(?:,\d{1,5})*)$/.exec(flag);
+    if (!m) throw new UsageError(`--port ${flag}: expected analyzer=port[,port…], e.g. dns=53,5053`);
+    const [, name, list] = m as unknown as [string, string, string];
+    if (!names.has(name))
+      throw new UsageError(
+        `--port ${flag}: no analyzer named ${name} (have: ${[...new Set(known.map((a) => a.name))].join(', ')})`,
+      );
+    const ports = list.split(',').map(Number);
+    const bad = ports.find((p) => p < 1 || p > 65535);
+    if (bad !== undefined) throw new UsageError(`--port ${flag}: ${bad} is not a port (1–65535)`);
+    out[name] = [...(out[name] ?? []), ...ports];
+  }
+  return out;
+}
 
 /** Runs the command and returns the exit code; never calls process.exit itself. */
 export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: CommandIO): Promise<number> {
@@ -35,6 +61,7 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
     throw new UsageError('--filter, --count and --duration apply to --interface only');
   }
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('standard input (-) can be read once');
+  const ports = parsePortFlags(flags.port ?? [], analyzers);
 
   let events: NdjsonFile | null = null;
   if (flags.events) {
@@ -46,7 +73,7 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
     }
   }
   const progress: ProgressView = await progressView(flags.progress === false ? null : io.stderr);
-  const opts: AnalyzeOptions = { onProgress: (p) => progress.update(p) };
+  const opts: AnalyzeOptions = { onProgress: (p) => progress.update(p), engine: { ports } };
   if (events) {
     const sink = events;
     opts.onEvent = (e) => sink.emit(e);

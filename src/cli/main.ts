@@ -35,6 +35,12 @@ export function buildProgram(): Command {
     .option('--filter <bpf>', 'with --interface: a BPF filter, e.g. "tcp port 502"')
     .option('--count <n>', 'with --interface: stop after <n> packets', positiveInt)
     .option('--duration <seconds>', 'with --interface: stop after this long', positiveNumber)
+    .option(
+      '--port <analyzer=ports>',
+      'run an analyzer on these ports instead of its defaults, e.g. dns=53,5053 (repeatable)',
+      (v: string, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
     .option('--no-progress', 'no progress bar even on a terminal')
     .addHelpText('after', EXIT_HELP)
     .action(async (captures, flags) => {
