@@ -35,7 +35,7 @@ export async function analyze(inputs: readonly Input[], opts: AnalyzeOptions = {
   const names = inputs.map((i) => (typeof i === 'string' ? i : i.name));
   const engine = new Engine({
     ...opts.engine,
-    source: opts.source ?? names.join(','),
+    source: opts.source ?? names[0] ?? 'none',
     analyzers: opts.analyzers ?? registry,
   });
   if (opts.onEvent) {
@@ -58,6 +58,7 @@ export async function analyze(inputs: readonly Input[], opts: AnalyzeOptions = {
       continue;
     }
     const before = engine.stats.packets;
+    engine.beginInput(opts.source ?? name);
     let result: ReadResult;
     try {
       result = await readCapture(src, engine, {

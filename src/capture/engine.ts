@@ -157,6 +157,9 @@ export class Engine implements PacketSink {
   private readonly snap = new Map<number, AnalyzerDescriptor>();
   private readonly tcpProbes: AnalyzerDescriptor[];
   private readonly udpProbes: AnalyzerDescriptor[];
+  /** Evidence source and frame numbering of the input being read (frames count per input). */
+  source: string;
+  private frameBase = 0;
   private sinceSweep = 0;
   private lastSweepUs = 0;
   /** The flow whose TCP bytes the consumer is delivering (set around `segment`). */
@@ -166,7 +169,8 @@ export class Engine implements PacketSink {
   private fragFrames = 1;
   private fragWire = 0;
 
-  constructor(private readonly opts: EngineOptions) {
+  constructor(opts: EngineOptions) {
+    this.source = opts.source;
     const idle = { ...DEFAULT_IDLE, ...opts.idleTimeoutSec };
     this.idleUs = Object.fromEntries(Object.entries(idle).map(([k, v]) => [k, v * 1e6])) as Record<
       FlowTransport | 'closed',
@@ -201,6 +205,12 @@ export class Engine implements PacketSink {
     };
   }
 
+  /** The next packets come from another input: evidence names it and frames restart at 1. */
+  beginInput(source: string): void {
+    this.source = source;
+    this.frameBase = this.stats.packets;
+  }
+
   onEvent(sink: EventSink): void {
     this.sinks.push(sink);
   }
@@ -225,7 +235,7 @@ export class Engine implements PacketSink {
     if (st.firstUs === 0 || tsUs < st.firstUs) st.firstUs = tsUs;
     if (tsUs > st.lastUs) st.lastUs = tsUs;
     p.reset();
-    p.frame = st.packets;
+    p.frame = st.packets - this.frameBase;
     p.tsUs = tsUs;
     p.linktype = linktype;
     p.data = buf;
@@ -387,6 +397,14 @@ export class Engine implements PacketSink {
     k.computeHash();
     let f = this.table.find(k);
     if (f !== undefined && p.tsUs - f.lastUs > this.timeoutOf(f)) f = this.expired(f);
+    if (
+      f !== undefined &&
+      (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN &&
+      proto === IPPROTO_TCP &&
+      this.reopened(f, p, srcIsA)
+    ) {
+      f = this.expired(f);
+    }
     if (f === undefined) f = this.newIpFlow(p, srcIsA);
     const dir: Direction = srcIsA === f.clientIsA ? 0 : 1;
     this.count(f, p, dir, srcIsA);
@@ -638,13 +656,15 @@ export class Engine implements PacketSink {
     };
     f.info = info;
     const pkt = this.pkt;
-    const source = this.opts.source;
+    const engine = this;
     const ctx: AnalyzerContext = {
       flow: info,
       packet: pkt,
-      source,
+      get source() {
+        return engine.source;
+      },
       emit: (e) => this.emit(e),
-      evidence: (): Evidence => ({ source, ts: pkt.tsUs / 1000, frame: pkt.frame }),
+      evidence: (): Evidence => ({ source: engine.source, ts: pkt.tsUs / 1000, frame: pkt.frame }),
       anomaly: (code, detail) => this.anomalyFlow(f, desc.name, code, detail),
     };
     f.ctx = ctx;
@@ -670,7 +690,7 @@ export class Engine implements PacketSink {
       code,
       client: f.info?.client ?? f.clientEndpoint(),
       server: f.info?.server ?? f.serverEndpoint(),
-      evidence: { source: this.opts.source, ts: this.pkt.tsUs / 1000, frame: this.pkt.frame },
+      evidence: { source: this.source, ts: this.pkt.tsUs / 1000, frame: this.pkt.frame },
     };
     if (detail !== undefined) ev.detail = detail;
     this.emit(ev);
@@ -694,7 +714,7 @@ export class Engine implements PacketSink {
       code,
       client,
       server,
-      evidence: { source: this.opts.source, ts: p.tsUs / 1000, frame: p.frame },
+      evidence: { source: this.source, ts: p.tsUs / 1000, frame: p.frame },
     };
     if (detail !== undefined) ev.detail = detail;
     this.emit(ev);
@@ -720,6 +740,17 @@ export class Engine implements PacketSink {
   private expired(f: Flow): undefined {
     this.close(f);
     return undefined;
+  }
+
+  /**
+   * A SYN on a tracked 5-tuple with a new initial sequence number: the port was reused (a PLC
+   * client with a fixed source port reconnects so), and without this the new connection's
+   * bytes landed far "ahead" in the old stream. The same ISN again is a retransmission or a
+   * duplicated capture, and stays one flow.
+   */
+  private reopened(f: Flow, p: Packet, srcIsA: boolean): boolean {
+    const s = f.streams![srcIsA === f.clientIsA ? 0 : 1];
+    return s.started && s.isn !== p.seq;
   }
 
   private timeoutOf(f: Flow): number {
@@ -781,7 +812,7 @@ export class Engine implements PacketSink {
       bytes: [f.bytes0, f.bytes1],
       first: f.firstUs / 1000,
       last: f.lastUs / 1000,
-      source: this.opts.source,
+      source: this.source,
     };
     if (f.app !== undefined) ev.app = f.app;
     if (f.streams) {

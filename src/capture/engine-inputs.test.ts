@@ -1,0 +1,74 @@
+/** Connections that reuse a 5-tuple, and evidence across several inputs. */
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import type { AnalyzerDescriptor } from '../protocols/analyzer.js';
+import { udpFrame } from '../sim/frames.js';
+import { writePcap } from '../sim/pcap-writer.js';
+import { TcpSession } from '../sim/tcp-session.js';
+import { analyze, analyzeBytes } from './analyze.js';
+import { openStream } from './source.js';
+import { recorder, streamText } from './testing/support.js';
+
+const client = { mac: '02:00:00:00:00:01', ip: '10.0.0.1' };
+const server = { mac: '02:00:00:00:00:02', ip: '10.0.0.2' };
+
+describe('a client reconnecting from the same port', () => {
+  it('is a new flow when the SYN carries a new initial sequence number', async () => {
+    const first = new TcpSession(client, server, 40001, 502, {}, 1000, 9000)
+      .open()
+      .send(Buffer.from('one'))
+      .close();
+    const second = new TcpSession(client, server, 40001, 502, {}, 777_777, 5555)
+      .open()
+      .send(Buffer.from('two'));
+    const t = recorder('t', { transport: 'tcp', ports: [502] });
+    const { events } = await analyzeBytes(writePcap([...first.frames, ...second.frames]), {
+      analyzers: [t.descriptor],
+    });
+    expect(t.flows.map((f) => streamText(f, 0))).toEqual(['one', 'two']);
+    const flows = events.filter((e) => e.kind === 'flow.observed');
+    expect(flows.map((f) => f.kind === 'flow.observed' && f.tcpState)).toEqual(['closed', 'established']);
+  });
+
+  it('stays one flow when the same SYN comes again (a retransmission)', async () => {
+    const s = new TcpSession(client, server, 40002, 502, {}, 1000, 9000).open();
+    const syn = s.frames[0]!;
+    s.send(Buffer.from('data'));
+    const t = recorder('t', { transport: 'tcp', ports: [502] });
+    await analyzeBytes(writePcap([syn, ...s.frames]), { analyzers: [t.descriptor] });
+    expect(t.flows).toHaveLength(1);
+    expect(streamText(t.flows[0]!, 0)).toBe('data');
+  });
+});
+
+describe('several inputs', () => {
+  it('number frames per input and name each input as the evidence source', async () => {
+    const seen: { source: string; frame: number | undefined }[] = [];
+    const probe: AnalyzerDescriptor = {
+      name: 'probe',
+      transport: 'udp',
+      ports: [9],
+      create(ctx) {
+        return {
+          data() {
+            const e = ctx.evidence();
+            seen.push({ source: e.source, frame: e.frame });
+          },
+        };
+      },
+    };
+    const pcap = (n: number) =>
+      writePcap(Array.from({ length: n }, (_, i) => udpFrame(client, server, 1000 + i, 9, Buffer.from('x'))));
+    const a = await openStream('a.pcap', Readable.from([pcap(2)]));
+    const b = await openStream('b.pcap', Readable.from([pcap(3)]));
+    const summary = await analyze([a, b], { analyzers: [probe] });
+    expect(summary.packets).toBe(5);
+    expect(seen).toEqual([
+      { source: 'a.pcap', frame: 1 },
+      { source: 'a.pcap', frame: 2 },
+      { source: 'b.pcap', frame: 1 },
+      { source: 'b.pcap', frame: 2 },
+      { source: 'b.pcap', frame: 3 },
+    ]);
+  });
+});
