@@ -13,8 +13,9 @@
  * inventory sees every binding and does that).
  */
 import { macToString } from '../../events/format.js';
-import type { AssetFacts, Endpoint } from '../../events/types.js';
+import type { Endpoint } from '../../events/types.js';
 import type { AnalyzerContext, AnalyzerDescriptor, AnalyzerInstance } from '../analyzer.js';
+import { FlowEmitter } from '../emit.js';
 import { ArpOp, ETHERTYPE_ARP } from './consts.js';
 import { parseArp } from './parse.js';
 
@@ -26,7 +27,7 @@ export const arp: AnalyzerDescriptor = {
 };
 
 function createArp(ctx: AnalyzerContext): AnalyzerInstance {
-  const out = new Out(ctx, 'arp');
+  const out = new FlowEmitter(ctx, 'arp');
   return {
     data(_dir, buf, off, len) {
       const r = parseArp(buf, off, len);
@@ -58,40 +59,4 @@ function createArp(ctx: AnalyzerContext): AnalyzerInstance {
       out.asset(at, {});
     },
   };
-}
-
-const MEMO_CAP = 256;
-const MAX_ANOMALIES = 64;
-
-/**
- * Per-flow emitter: a fact set already emitted for a subject stays quiet on repeats (a bounded
- * memo, oldest forgotten first); a changed value is emitted again.
- */
-class Out {
-  private readonly memo = new Map<string, string>();
-  private anomalies = 0;
-
-  constructor(
-    private readonly ctx: AnalyzerContext,
-    private readonly protocol: string,
-  ) {}
-
-  asset(at: Endpoint, facts: AssetFacts): void {
-    const key = `${at.mac ?? ''}|${at.ip ?? ''}|${at.vlan ?? ''}|${Object.keys(facts).sort().join(',')}`;
-    const value = JSON.stringify(facts);
-    if (this.memo.get(key) === value) return;
-    if (this.memo.size >= MEMO_CAP) this.memo.delete(this.memo.keys().next().value!);
-    this.memo.set(key, value);
-    this.ctx.emit({
-      kind: 'asset.observed',
-      at,
-      protocol: this.protocol,
-      facts,
-      evidence: this.ctx.evidence(),
-    });
-  }
-
-  anomaly(code: string, detail: string): void {
-    if (this.anomalies++ < MAX_ANOMALIES) this.ctx.anomaly(code, detail);
-  }
 }

@@ -1,5 +1,6 @@
 /** ARP parser unit tests (RFC 826, RFC 5227 shapes) and never-throws checks on truncated and random input. */
 import { describe, expect, it } from 'vitest';
+import { lcg, neverThrowsOnTruncations } from '../testing/parsers.js';
 import { arpPayload } from './build.js';
 import { parseArp } from './parse.js';
 
@@ -68,12 +69,8 @@ describe('arp parse', () => {
       senderIp: '10.0.0.1',
       targetIp: '10.0.0.2',
     });
-    for (let n = 0; n <= b.length; n++) expect(() => parseArp(b, 0, n)).not.toThrow();
-    let seed = 826;
-    const rand = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed >>> 16;
-    };
+    neverThrowsOnTruncations([b], parseArp);
+    const rand = lcg(826, 16);
     for (let i = 0; i < 5000; i++) {
       const r = Buffer.alloc(rand() % 64);
       for (let j = 0; j < r.length; j++) r[j] = rand() & 0xff;

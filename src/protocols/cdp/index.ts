@@ -12,9 +12,10 @@
  * Anomalies: `cdp.bad_version`, `cdp.bad_tlv`, `cdp.too_short`, `cdp.bad_checksum`.
  * Not handled: VoIP VLAN negotiation, power negotiation, ODR IP prefixes.
  */
-import { macToString } from '../../events/format.js';
-import type { AssetFacts, Endpoint } from '../../events/types.js';
-import type { AnalyzerContext, AnalyzerDescriptor } from '../analyzer.js';
+import type { AssetFacts } from '../../events/types.js';
+import type { AnalyzerDescriptor } from '../analyzer.js';
+import { FlowEmitter } from '../emit.js';
+import { frameSource } from '../endpoint.js';
 import { CAPABILITY_NAMES, CDP_SNAP, CdpCap } from './consts.js';
 import { type CdpMessage, parseCdp } from './parse.js';
 
@@ -23,11 +24,11 @@ export const cdp: AnalyzerDescriptor = {
   transport: 'l2',
   snap: [CDP_SNAP],
   create: (ctx) => {
-    const out = new Out(ctx, 'cdp');
+    const out = new FlowEmitter(ctx, 'cdp');
     return {
       data(_dir, buf, off, len) {
-        const p = ctx.packet;
-        if (p.srcMac < 0) return;
+        const at = frameSource(ctx.packet);
+        if (!at) return;
         const r = parseCdp(buf, off, len);
         if (!r.ok) {
           out.anomaly(`cdp.${r.code}`, r.detail);
@@ -37,8 +38,6 @@ export const cdp: AnalyzerDescriptor = {
         // sloppy or crafted sender, which is worth knowing but does not make the text wrong.
         if (!r.msg.checksumOk)
           out.anomaly('cdp.bad_checksum', `checksum 0x${buf.readUInt16BE(off + 2).toString(16)}`);
-        const at: Endpoint = { mac: macToString(p.srcMac) };
-        if (p.vlan >= 0) at.vlan = p.vlan;
         const facts = cdpFacts(r.msg);
         if (Object.keys(facts).length > 0) out.asset(at, facts);
       },
@@ -86,40 +85,4 @@ function roleOf(caps: number): string | undefined {
   if (caps & CdpCap.ROUTER) return 'router';
   if (caps & CdpCap.REPEATER) return 'repeater';
   return undefined;
-}
-
-const MEMO_CAP = 256;
-const MAX_ANOMALIES = 64;
-
-/**
- * Per-flow emitter: a fact set already emitted for a subject stays quiet on repeats (a bounded
- * memo, oldest forgotten first); a changed value is emitted again.
- */
-class Out {
-  private readonly memo = new Map<string, string>();
-  private anomalies = 0;
-
-  constructor(
-    private readonly ctx: AnalyzerContext,
-    private readonly protocol: string,
-  ) {}
-
-  asset(at: Endpoint, facts: AssetFacts): void {
-    const key = `${at.mac ?? ''}|${at.ip ?? ''}|${at.vlan ?? ''}|${Object.keys(facts).sort().join(',')}`;
-    const value = JSON.stringify(facts);
-    if (this.memo.get(key) === value) return;
-    if (this.memo.size >= MEMO_CAP) this.memo.delete(this.memo.keys().next().value!);
-    this.memo.set(key, value);
-    this.ctx.emit({
-      kind: 'asset.observed',
-      at,
-      protocol: this.protocol,
-      facts,
-      evidence: this.ctx.evidence(),
-    });
-  }
-
-  anomaly(code: string, detail: string): void {
-    if (this.anomalies++ < MAX_ANOMALIES) this.ctx.anomaly(code, detail);
-  }
 }

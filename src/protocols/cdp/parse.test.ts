@@ -1,18 +1,11 @@
 /** CDP parser unit tests (TLV layout, address lists, Cisco checksum quirk); never-throws checks. */
 import { describe, expect, it } from 'vitest';
+import { neverThrowsOnMutations, neverThrowsOnTruncations, wholeBuffer } from '../testing/parsers.js';
 import { buildCdp, cdp, cdpTlv } from './build.js';
 import { CdpCap } from './consts.js';
-import { type CdpParse, cdpChecksum, parseCdp } from './parse.js';
+import { cdpChecksum, parseCdp } from './parse.js';
 
-function parse(b: Buffer): CdpParse {
-  return parseCdp(b, 0, b.length);
-}
-
-function ok(b: Buffer) {
-  const r = parse(b);
-  if (!r.ok) throw new Error(`${r.code}: ${r.detail}`);
-  return r.msg;
-}
+const { parse, ok } = wholeBuffer(parseCdp);
 
 const SW =
   'Cisco IOS Software, IE2000 Software (IE2000-UNIVERSALK9-M), Version 15.2(7)E4, RELEASE SOFTWARE (fc2)\r\nCopyright (c) 1986-2021 by Cisco Systems, Inc.';
@@ -94,20 +87,14 @@ describe('cdp parse', () => {
       cdp.duplex(false),
       cdp.platform('p'),
     ]);
-    for (let n = 0; n <= sample.length; n++) expect(() => parseCdp(sample, 0, n)).not.toThrow();
-    let seed = 0x2000;
-    const rand = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed >>> 8;
-    };
-    for (let i = 0; i < 10_000; i++) {
-      const b = Buffer.from(sample);
-      for (let k = 0; k < 1 + (i % 3); k++) b[rand() % b.length] = rand() & 0xff;
-      expect(() => parseCdp(b, 0, b.length)).not.toThrow();
-      const r = Buffer.alloc(rand() % 200);
-      for (let j = 0; j < r.length; j++) r[j] = rand() & 0xff;
-      if (r.length > 0) r[0] = 2;
-      expect(() => parseCdp(r, 0, r.length)).not.toThrow();
-    }
+    neverThrowsOnTruncations([sample], parseCdp);
+    neverThrowsOnMutations({
+      samples: [sample],
+      parsers: [parseCdp],
+      seed: 0x2000,
+      shape: (r) => {
+        if (r.length > 0) r[0] = 2;
+      },
+    });
   });
 });

@@ -1,48 +1,10 @@
 /** DHCP and DHCPv6 analyzers: golden traces through the capture engine, fuzzed frames, and public captures when ../shared is present. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { analyzeBytes } from '../../capture/analyze.js';
-import type { AnomalyObserved, AssetObserved, LineguardEvent } from '../../events/types.js';
 import { type Host, udpFrame } from '../../sim/frames.js';
-import { writePcap } from '../../sim/pcap-writer.js';
+import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
+import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
 import { BOOTREPLY, BOOTREQUEST, buildDhcp, buildDhcp6, opt, opt6, relay6 } from './build.js';
 import { MessageType, Msg6, Opt, Opt6 } from './consts.js';
-
-/** Runs frames through the engine with the registry's analyzers; compares with `<name>.golden.json`. */
-async function golden(name: string, frames: Buffer[]): Promise<LineguardEvent[]> {
-  const { events, summary } = await analyzeBytes(writePcap(frames), { source: name });
-  expect(summary.analyzerErrors).toBe(0);
-  const got = events.filter((e) => e.kind === 'asset.observed' || e.kind === 'anomaly.observed');
-  const file = fileURLToPath(new URL(`./${name}.golden.json`, import.meta.url));
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, `${JSON.stringify(got, null, 2)}\n`);
-  expect(existsSync(file), `${file} missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(got).toEqual(JSON.parse(readFileSync(file, 'utf8')));
-  return got;
-}
-
-/** Random byte flips past `from` in every frame, run through the whole engine: analyzers never throw. */
-async function fuzzFrames(frames: Buffer[], from: number, rounds = 40): Promise<void> {
-  let seed = 0x5eed;
-  const rand = () => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed >>> 8;
-  };
-  const out: Buffer[] = [];
-  for (let r = 0; r < rounds; r++) {
-    for (const f of frames) {
-      const m = Buffer.from(f);
-      for (let k = 0; k <= r % 4; k++) m[from + (rand() % Math.max(1, m.length - from))] = rand() & 0xff;
-      out.push(m);
-    }
-  }
-  const { summary } = await analyzeBytes(writePcap(out));
-  expect(summary.analyzerErrors).toBe(0);
-}
-
-const assets = (ev: LineguardEvent[]) => ev.filter((e): e is AssetObserved => e.kind === 'asset.observed');
-const anomalies = (ev: LineguardEvent[]) =>
-  ev.filter((e): e is AnomalyObserved => e.kind === 'anomaly.observed');
 
 const PHONE = '00:1b:d4:aa:bb:01';
 const unbound: Host = { mac: PHONE, ip: '0.0.0.0' };
@@ -119,7 +81,7 @@ describe('dhcp analyzer (golden traces)', () => {
       udpFrame(unbound, bcast, 68, 67, badMagic),
       udpFrame(unbound, bcast, 68, 67, discover.subarray(0, 100)),
     ];
-    const events = await golden('dhcp', frames);
+    const events = await golden(import.meta.url, 'dhcp', frames);
     await fuzzFrames(frames, 42);
     const facts = assets(events).map((e) => [e.at, e.facts]);
     expect(facts).toContainEqual([
@@ -196,7 +158,7 @@ describe('dhcp analyzer (golden traces)', () => {
       ),
       udpFrame(client, group, 546, 547, bad),
     ];
-    const events = await golden('dhcpv6', frames);
+    const events = await golden(import.meta.url, 'dhcpv6', frames);
     await fuzzFrames(frames, 62);
     const facts = assets(events).map((e) => [e.at, e.facts]);
     expect(facts).toEqual([
@@ -221,45 +183,32 @@ describe('dhcp analyzer (golden traces)', () => {
   });
 });
 
-const PCAPS = fileURLToPath(new URL('../../../../shared/pcaps/', import.meta.url));
-const havePcaps = existsSync(PCAPS);
+describePublicCaptures('dhcp', () => {
+  it('dhcp.pcap: host name on the client MAC, its lease, the server role; no vendor class for the server', async () => {
+    const events = await analyzePublic('it/dhcp.pcap');
+    const facts = assets(events).map((e) => [e.at, e.facts]);
+    expect(facts).toContainEqual([
+      { mac: '90:b1:1c:99:49:29' },
+      { name: 'btest.is.cool', 'dhcp.hostname': 'btest.is.cool' },
+    ]);
+    expect(facts).toContainEqual([
+      { mac: '90:b1:1c:99:49:29', ip: '128.2.6.189' },
+      { 'dhcp.server': '128.2.6.152', 'dhcp.domain': 'cmu.edu' },
+    ]);
+    expect(facts).toContainEqual([
+      { ip: '128.2.6.152', mac: '00:0c:29:40:0e:ef' },
+      { roleHint: 'dhcp-server' },
+    ]);
+    expect(assets(events).some((e) => e.facts['dhcp.vendor_class'] !== undefined)).toBe(false);
+    expect(anomalies(events).filter((e) => e.protocol === 'dhcp')).toEqual([]);
+  });
 
-describe.skipIf(!havePcaps)(
-  `dhcp on public captures${havePcaps ? '' : ' (skipped: ../shared/pcaps absent)'}`,
-  () => {
-    it('dhcp.pcap: host name on the client MAC, its lease, the server role; no vendor class for the server', async () => {
-      const { events, summary } = await analyzeBytes(readFileSync(`${PCAPS}it/dhcp.pcap`));
-      expect(summary.analyzerErrors).toBe(0);
-      const facts = assets(events).map((e) => [e.at, e.facts]);
-      expect(facts).toContainEqual([
-        { mac: '90:b1:1c:99:49:29' },
-        { name: 'btest.is.cool', 'dhcp.hostname': 'btest.is.cool' },
-      ]);
-      expect(facts).toContainEqual([
-        { mac: '90:b1:1c:99:49:29', ip: '128.2.6.189' },
-        { 'dhcp.server': '128.2.6.152', 'dhcp.domain': 'cmu.edu' },
-      ]);
-      expect(facts).toContainEqual([
-        { ip: '128.2.6.152', mac: '00:0c:29:40:0e:ef' },
-        { roleHint: 'dhcp-server' },
-      ]);
-      expect(assets(events).some((e) => e.facts['dhcp.vendor_class'] !== undefined)).toBe(false);
-      expect(anomalies(events).filter((e) => e.protocol === 'dhcp')).toEqual([]);
-    });
-
-    it('beckhoff_ads_addroute.pcapng: DHCPv6 Solicits name two Windows hosts', async () => {
-      const { events } = await analyzeBytes(readFileSync(`${PCAPS}other/beckhoff_ads_addroute.pcapng`));
-      const v6 = assets(events).filter((e) => e.protocol === 'dhcpv6');
-      expect(v6.map((e) => [e.at.ip, e.facts.name, e.facts['dhcpv6.vendor_class']])).toEqual([
-        ['fe80::b3:9413:296a:f401', 'jc_zhao', '311:MSFT 5.0'],
-        ['fe80::d1d9:a23d:f71d:9f1a', 'ShenhuaJ6-PC', '311:MSFT 5.0'],
-      ]);
-    });
-  },
-);
-
-describe.runIf(!havePcaps && process.env.CI === 'true')('public captures under CI', () => {
-  it('must be present', () => {
-    expect.fail(`${PCAPS} is absent: CI must provide ../shared/pcaps`);
+  it('beckhoff_ads_addroute.pcapng: DHCPv6 Solicits name two Windows hosts', async () => {
+    const events = await analyzePublic('other/beckhoff_ads_addroute.pcapng');
+    const v6 = assets(events).filter((e) => e.protocol === 'dhcpv6');
+    expect(v6.map((e) => [e.at.ip, e.facts.name, e.facts['dhcpv6.vendor_class']])).toEqual([
+      ['fe80::b3:9413:296a:f401', 'jc_zhao', '311:MSFT 5.0'],
+      ['fe80::d1d9:a23d:f71d:9f1a', 'ShenhuaJ6-PC', '311:MSFT 5.0'],
+    ]);
   });
 });

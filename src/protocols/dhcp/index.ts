@@ -18,10 +18,12 @@
  * Not handled: lease times and expiry, DHCP relay agent information, IA_PD prefixes, DHCPv4
  * over DHCPv6, failover and leasequery (message types 10–18 are accepted and ignored).
  */
-import { L3, type Packet } from '../../capture/packet.js';
-import { ipv4ToString, ipv6ToString, macToString } from '../../events/format.js';
+import type { Packet } from '../../capture/packet.js';
+import { macToString } from '../../events/format.js';
 import type { AssetFacts, Endpoint } from '../../events/types.js';
-import type { AnalyzerContext, AnalyzerDescriptor, AnalyzerInstance, ProbeResult } from '../analyzer.js';
+import type { AnalyzerDescriptor, AnalyzerInstance, ProbeResult } from '../analyzer.js';
+import { FlowEmitter } from '../emit.js';
+import { sender, senderIp } from '../endpoint.js';
 import {
   BootOp,
   CLIENT_MSG6,
@@ -43,7 +45,7 @@ export const dhcp: AnalyzerDescriptor = {
   ports: [Port4.SERVER, Port4.CLIENT],
   probe: probeDhcp,
   create: (ctx) => {
-    const out = new Out(ctx, 'dhcp');
+    const out = new FlowEmitter(ctx, 'dhcp');
     return {
       data(_dir, buf, off, len) {
         const r = parseDhcp(buf, off, len);
@@ -59,7 +61,7 @@ export const dhcpv6: AnalyzerDescriptor = {
   transport: 'udp',
   ports: [Port6.SERVER, Port6.CLIENT],
   create: (ctx): AnalyzerInstance => {
-    const out = new Out(ctx, 'dhcpv6');
+    const out = new FlowEmitter(ctx, 'dhcpv6');
     return {
       data(_dir, buf, off, len) {
         const r = parseDhcp6(buf, off, len);
@@ -78,7 +80,7 @@ function probeDhcp(buf: Buffer, off: number, len: number): ProbeResult {
   return buf.readUInt32BE(off + FIXED_LEN) === MAGIC_COOKIE ? 'yes' : 'no';
 }
 
-function dhcpFacts(out: Out, m: DhcpMessage, p: Packet): void {
+function dhcpFacts(out: FlowEmitter, m: DhcpMessage, p: Packet): void {
   if (m.messageType > MAX_MESSAGE_TYPE) {
     out.anomaly('dhcp.bad_message_type', `message type ${m.messageType}`);
     return;
@@ -149,7 +151,7 @@ function vendorHints(vendorClass: string, facts: AssetFacts): void {
   if (hint.roleHint) facts.roleHint = hint.roleHint;
 }
 
-function dhcp6Facts(out: Out, m: Dhcp6Message, p: Packet): void {
+function dhcp6Facts(out: FlowEmitter, m: Dhcp6Message, p: Packet): void {
   const outer = m.relays[0];
   const relayed = outer !== undefined;
   if (CLIENT_MSG6.has(m.msgType)) {
@@ -191,56 +193,5 @@ function dhcp6Facts(out: Out, m: Dhcp6Message, p: Packet): void {
     if (dstMac) at.mac = dstMac;
     if (!relayed && p.vlan >= 0) at.vlan = p.vlan;
     out.asset(at, m.clientDuid ? { 'dhcpv6.duid': m.clientDuid } : {});
-  }
-}
-
-function senderIp(p: Packet): string | undefined {
-  if (p.l3 === L3.IPv4) return ipv4ToString(p.src4);
-  if (p.l3 === L3.IPv6) return ipv6ToString(p.src6[0]!, p.src6[1]!, p.src6[2]!, p.src6[3]!);
-  return undefined;
-}
-
-function sender(p: Packet): Endpoint {
-  const e: Endpoint = {};
-  if (p.srcMac >= 0) e.mac = macToString(p.srcMac);
-  const ip = senderIp(p);
-  if (ip !== undefined) e.ip = ip;
-  if (p.vlan >= 0) e.vlan = p.vlan;
-  return e;
-}
-
-const MEMO_CAP = 256;
-const MAX_ANOMALIES = 64;
-
-/**
- * Per-flow emitter: a fact set already emitted for a subject stays quiet on repeats (a bounded
- * memo, oldest forgotten first); a changed value is emitted again.
- */
-class Out {
-  private readonly memo = new Map<string, string>();
-  private anomalies = 0;
-
-  constructor(
-    private readonly ctx: AnalyzerContext,
-    private readonly protocol: string,
-  ) {}
-
-  asset(at: Endpoint, facts: AssetFacts): void {
-    const key = `${at.mac ?? ''}|${at.ip ?? ''}|${at.vlan ?? ''}|${Object.keys(facts).sort().join(',')}`;
-    const value = JSON.stringify(facts);
-    if (this.memo.get(key) === value) return;
-    if (this.memo.size >= MEMO_CAP) this.memo.delete(this.memo.keys().next().value!);
-    this.memo.set(key, value);
-    this.ctx.emit({
-      kind: 'asset.observed',
-      at,
-      protocol: this.protocol,
-      facts,
-      evidence: this.ctx.evidence(),
-    });
-  }
-
-  anomaly(code: string, detail: string): void {
-    if (this.anomalies++ < MAX_ANOMALIES) this.ctx.anomaly(code, detail);
   }
 }

@@ -1,49 +1,11 @@
 /** DNS (udp/tcp), mDNS and LLMNR analyzers: golden traces through the capture engine, fuzzed frames, public captures when ../shared is present. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { analyzeBytes } from '../../capture/analyze.js';
-import type { AssetObserved, LineguardEvent } from '../../events/types.js';
 import { type Host, udpFrame } from '../../sim/frames.js';
-import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
+import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
+import { assets, fuzzFrames, golden } from '../testing/engine.js';
 import { buildDns, dnsAnswer, tcpFramed } from './build.js';
 import { DnsType } from './consts.js';
-
-/** Runs frames through the engine with the registry's analyzers; compares with `<name>.golden.json`. */
-async function golden(name: string, frames: Buffer[]): Promise<LineguardEvent[]> {
-  const { events, summary } = await analyzeBytes(writePcap(frames), { source: name });
-  expect(summary.analyzerErrors).toBe(0);
-  const got = events.filter((e) => e.kind === 'asset.observed' || e.kind === 'anomaly.observed');
-  const file = fileURLToPath(new URL(`./${name}.golden.json`, import.meta.url));
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, `${JSON.stringify(got, null, 2)}\n`);
-  expect(existsSync(file), `${file} missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(got).toEqual(JSON.parse(readFileSync(file, 'utf8')));
-  return got;
-}
-
-/** Random byte flips past `from` in every frame, run through the whole engine: analyzers never throw. */
-async function fuzzFrames(frames: Buffer[], from: number, rounds = 40): Promise<void> {
-  let seed = 0x5eed;
-  const rand = () => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed >>> 8;
-  };
-  const out: Buffer[] = [];
-  for (let r = 0; r < rounds; r++) {
-    for (const f of frames) {
-      const m = Buffer.from(f);
-      for (let k = 0; k <= r % 4; k++) m[from + (rand() % Math.max(1, m.length - from))] = rand() & 0xff;
-      out.push(m);
-    }
-  }
-  const { summary } = await analyzeBytes(writePcap(out));
-  expect(summary.analyzerErrors).toBe(0);
-}
-
-function assets(events: LineguardEvent[]): AssetObserved[] {
-  return events.filter((e): e is AssetObserved => e.kind === 'asset.observed');
-}
 
 const client: Host = { mac: '02:00:00:00:00:05', ip: '10.0.0.5' };
 const resolver: Host = { mac: '02:00:00:00:00:35', ip: '10.0.0.53' };
@@ -100,7 +62,7 @@ describe('dns analyzer (golden traces)', () => {
       udpFrame(client, resolver, 40004, 53, dnsAnswer(5, 'v6.plant.example', ['2001:db8::5'])),
       udpFrame({ mac: '02:00:00:00:00:77', ip: '10.0.0.77' }, resolver, 40005, 53, update),
     ];
-    const events = await golden('dns-udp', frames);
+    const events = await golden(import.meta.url, 'dns-udp', frames);
     await fuzzFrames(frames, 42);
     const facts = assets(events).map((e) => [e.at, e.facts]);
     expect(facts).toContainEqual([
@@ -128,7 +90,7 @@ describe('dns analyzer (golden traces)', () => {
     const r1 = tcpFramed(dnsAnswer(9, 'plc-01.plant.example', ['10.1.0.11']));
     const r2 = tcpFramed(dnsAnswer(10, 'plc-02.plant.example', ['10.1.0.12']));
     s.reply(Buffer.concat([r1, r2]), 23).close();
-    const events = await golden('dns-tcp', s.frames);
+    const events = await golden(import.meta.url, 'dns-tcp', s.frames);
     await fuzzFrames(s.frames, 54);
     expect(assets(events).map((e) => e.at.ip)).toEqual(['10.0.0.53', '10.1.0.11', '10.1.0.12']);
   });
@@ -189,7 +151,7 @@ describe('mdns analyzer (golden traces)', () => {
       udpFrame(printer, mdnsGroup, 5353, 5353, announce),
       udpFrame({ mac: '02:00:00:00:01:77', ip: '192.168.1.77' }, mdnsGroup, 5353, 5353, goodbye),
     ];
-    const events = await golden('mdns', frames);
+    const events = await golden(import.meta.url, 'mdns', frames);
     await fuzzFrames(frames, 42);
     const me = { mac: printer.mac, ip: printer.ip };
     const facts = assets(events).map((e) => [e.at, e.facts]);
@@ -221,7 +183,7 @@ describe('llmnr analyzer (golden traces)', () => {
       udpFrame(responder, laptop, 5355, 50000, r),
       udpFrame(responder6, { mac: laptop.mac, ip: 'fe80::99' }, 5355, 50001, r),
     ];
-    const events = await golden('llmnr', frames);
+    const events = await golden(import.meta.url, 'llmnr', frames);
     await fuzzFrames(frames, 42);
     const facts = assets(events).map((e) => [e.at, e.facts]);
     expect(facts).toEqual([
@@ -232,38 +194,25 @@ describe('llmnr analyzer (golden traces)', () => {
   });
 });
 
-const PCAPS = fileURLToPath(new URL('../../../../shared/pcaps/', import.meta.url));
-const havePcaps = existsSync(PCAPS);
+describePublicCaptures('dns family', () => {
+  it('modbus_small.pcap: resolver answers name Google addresses, CNAME as alias', async () => {
+    const events = await analyzePublic('modbus/modbus_small.pcap');
+    const facts = assets(events).map((e) => [e.at, e.facts]);
+    expect(facts).toContainEqual([
+      { ip: '74.125.239.54' },
+      { name: 'googlemail.l.google.com', 'dns.alias': 'mail.google.com' },
+    ]);
+    expect(facts).toContainEqual([{ ip: '91.189.89.22' }, { name: 'videosearch.ubuntu.com' }]);
+    expect(events.filter((e) => e.kind === 'anomaly.observed' && e.protocol === 'dns')).toEqual([]);
+  });
 
-describe.skipIf(!havePcaps)(
-  `dns family on public captures${havePcaps ? '' : ' (skipped: ../shared/pcaps absent)'}`,
-  () => {
-    it('modbus_small.pcap: resolver answers name Google addresses, CNAME as alias', async () => {
-      const { events, summary } = await analyzeBytes(readFileSync(`${PCAPS}modbus/modbus_small.pcap`));
-      expect(summary.analyzerErrors).toBe(0);
-      const facts = assets(events).map((e) => [e.at, e.facts]);
-      expect(facts).toContainEqual([
-        { ip: '74.125.239.54' },
-        { name: 'googlemail.l.google.com', 'dns.alias': 'mail.google.com' },
-      ]);
-      expect(facts).toContainEqual([{ ip: '91.189.89.22' }, { name: 'videosearch.ubuntu.com' }]);
-      expect(events.filter((e) => e.kind === 'anomaly.observed' && e.protocol === 'dns')).toEqual([]);
-    });
-
-    it('beckhoff_ads_addroute.pcapng: LLMNR and mDNS queries only, so no facts and no anomalies', async () => {
-      const { events } = await analyzeBytes(readFileSync(`${PCAPS}other/beckhoff_ads_addroute.pcapng`));
-      const ours = events.filter(
-        (e) =>
-          (e.kind === 'asset.observed' || e.kind === 'anomaly.observed') &&
-          ['mdns', 'llmnr'].includes(e.protocol),
-      );
-      expect(ours).toEqual([]);
-    });
-  },
-);
-
-describe.runIf(!havePcaps && process.env.CI === 'true')('public captures under CI', () => {
-  it('must be present', () => {
-    expect.fail(`${PCAPS} is absent: CI must provide ../shared/pcaps`);
+  it('beckhoff_ads_addroute.pcapng: LLMNR and mDNS queries only, so no facts and no anomalies', async () => {
+    const events = await analyzePublic('other/beckhoff_ads_addroute.pcapng');
+    const ours = events.filter(
+      (e) =>
+        (e.kind === 'asset.observed' || e.kind === 'anomaly.observed') &&
+        ['mdns', 'llmnr'].includes(e.protocol),
+    );
+    expect(ours).toEqual([]);
   });
 });

@@ -18,10 +18,11 @@
  * transfers beyond their A/AAAA/PTR records, DNSSEC, EDNS options, mDNS probes' tentative
  * records.
  */
-import { L3, type Packet } from '../../capture/packet.js';
-import { ipv4ToString, ipv6ToString, macToString } from '../../events/format.js';
+import type { Packet } from '../../capture/packet.js';
 import type { AssetFacts, Endpoint } from '../../events/types.js';
 import type { AnalyzerContext, AnalyzerDescriptor, AnalyzerInstance, Direction } from '../analyzer.js';
+import { FlowEmitter } from '../emit.js';
+import { sender, senderIp } from '../endpoint.js';
 import { StreamFramer } from '../framer.js';
 import { DnsOpcode, DnsType, Port, SERVICE_ROLE, TXT_FACT } from './consts.js';
 import { type DnsMessage, measureTcpDns, parseDns, reverseNameToIp } from './parse.js';
@@ -59,7 +60,7 @@ export const llmnr: AnalyzerDescriptor = {
 };
 
 function createDns(ctx: AnalyzerContext, flavor: Flavor, tcp: boolean): AnalyzerInstance {
-  const out = new Out(ctx, flavor);
+  const out = new FlowEmitter(ctx, flavor);
   const onMessage = (buf: Buffer, off: number, len: number): void => {
     const r = parseDns(buf, off, len);
     if (!r.ok) {
@@ -91,7 +92,7 @@ function createDns(ctx: AnalyzerContext, flavor: Flavor, tcp: boolean): Analyzer
   };
 }
 
-function dnsFacts(out: Out, msg: DnsMessage, p: Packet): void {
+function dnsFacts(out: FlowEmitter, msg: DnsMessage, p: Packet): void {
   // Only an answer from port 53 shows a server; a response sent to port 53 shows nothing.
   const server = p.srcPort === Port.DNS ? senderIp(p) : undefined;
   if (server !== undefined) out.asset({ ip: server }, { roleHint: 'dns-server' });
@@ -132,7 +133,7 @@ function aliasOf(msg: DnsMessage): Map<string, string> {
 }
 
 /** RFC 2136 §2.5.1: "add to an RRset" records carry the zone class and a TTL; deletions do not. */
-function updateFacts(out: Out, msg: DnsMessage): void {
+function updateFacts(out: FlowEmitter, msg: DnsMessage): void {
   for (const r of msg.records) {
     if (r.section === 'authority' && r.cls === CLASS_IN && r.ttl > 0 && r.data.kind === 'address') {
       out.asset({ ip: r.data.ip }, { name: r.name }, true);
@@ -140,7 +141,7 @@ function updateFacts(out: Out, msg: DnsMessage): void {
   }
 }
 
-function mdnsFacts(out: Out, msg: DnsMessage, p: Packet): void {
+function mdnsFacts(out: FlowEmitter, msg: DnsMessage, p: Packet): void {
   const me = sender(p);
   const own: AssetFacts = {};
   // service type → instance names; a type seen only through enumeration has none.
@@ -177,7 +178,7 @@ function mdnsFacts(out: Out, msg: DnsMessage, p: Packet): void {
   if (Object.keys(own).length > 0) out.asset(me, own);
 }
 
-function serviceFacts(out: Out, me: Endpoint, service: string, instance: string | undefined): void {
+function serviceFacts(out: FlowEmitter, me: Endpoint, service: string, instance: string | undefined): void {
   const facts: AssetFacts = { 'mdns.service': service };
   const role = SERVICE_ROLE[service.slice(0, service.indexOf('.'))];
   if (role !== undefined) facts.roleHint = role;
@@ -185,7 +186,7 @@ function serviceFacts(out: Out, me: Endpoint, service: string, instance: string 
   out.asset(me, facts, true);
 }
 
-function llmnrFacts(out: Out, msg: DnsMessage, p: Packet): void {
+function llmnrFacts(out: FlowEmitter, msg: DnsMessage, p: Packet): void {
   const me = sender(p);
   for (const r of msg.records) {
     if (r.section !== 'answer' || r.data.kind !== 'address') continue;
@@ -208,59 +209,4 @@ export function splitServiceName(name: string): { service: string; instance?: st
 /** An address from a local-scope record: with the sender's MAC when it is the sender's own. */
 function local(me: Endpoint, ip: string): Endpoint {
   return ip === me.ip ? me : { ip };
-}
-
-function senderIp(p: Packet): string | undefined {
-  if (p.l3 === L3.IPv4) return ipv4ToString(p.src4);
-  if (p.l3 === L3.IPv6) return ipv6ToString(p.src6[0]!, p.src6[1]!, p.src6[2]!, p.src6[3]!);
-  return undefined;
-}
-
-/** The sender of a link-local message (mDNS, LLMNR): its MAC, IP and VLAN are one device's. */
-function sender(p: Packet): Endpoint {
-  const e: Endpoint = {};
-  if (p.srcMac >= 0) e.mac = macToString(p.srcMac);
-  const ip = senderIp(p);
-  if (ip !== undefined) e.ip = ip;
-  if (p.vlan >= 0) e.vlan = p.vlan;
-  return e;
-}
-
-const MEMO_CAP = 256;
-const MAX_ANOMALIES = 64;
-
-/**
- * Per-flow emitter: a fact set already emitted for a subject stays quiet on repeats (a bounded
- * memo, oldest forgotten first); a changed value is emitted again. `multi` facts are one of
- * several values a subject holds at once (names of an address) and are remembered by value.
- */
-class Out {
-  private readonly memo = new Map<string, string>();
-  private anomalies = 0;
-
-  constructor(
-    private readonly ctx: AnalyzerContext,
-    private readonly protocol: string,
-  ) {}
-
-  asset(at: Endpoint, facts: AssetFacts, multi = false): void {
-    const subject = `${at.mac ?? ''}|${at.ip ?? ''}|${at.vlan ?? ''}|`;
-    const value = JSON.stringify(facts);
-    const key = multi ? subject + value : subject + Object.keys(facts).sort().join(',');
-    const want = multi ? '' : value;
-    if (this.memo.get(key) === want) return;
-    if (this.memo.size >= MEMO_CAP) this.memo.delete(this.memo.keys().next().value!);
-    this.memo.set(key, want);
-    this.ctx.emit({
-      kind: 'asset.observed',
-      at: { ...at },
-      protocol: this.protocol,
-      facts,
-      evidence: this.ctx.evidence(),
-    });
-  }
-
-  anomaly(code: string, detail: string): void {
-    if (this.anomalies++ < MAX_ANOMALIES) this.ctx.anomaly(code, detail);
-  }
 }

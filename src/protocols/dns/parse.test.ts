@@ -1,20 +1,13 @@
 /** DNS wire-format parser unit tests (RFC 1035 compression limits, RFC 6762 bits, RFC 4343 escapes); never-throws checks. */
 import { describe, expect, it } from 'vitest';
+import { rng, wholeBuffer } from '../testing/parsers.js';
 import { buildDns, dnsAnswer } from './build.js';
 import { DnsType } from './consts.js';
 import { splitServiceName } from './index.js';
 import { readName } from './name.js';
-import { type DnsParse, parseDns, reverseNameToIp } from './parse.js';
+import { parseDns, reverseNameToIp } from './parse.js';
 
-function parse(b: Buffer): DnsParse {
-  return parseDns(b, 0, b.length);
-}
-
-function ok(b: Buffer) {
-  const r = parse(b);
-  if (!r.ok) throw new Error(`${r.code}: ${r.detail}`);
-  return r.msg;
-}
+const { parse, ok } = wholeBuffer(parseDns);
 
 /** Header with the given counts followed by `body` (hand-written bytes for the spec's edge cases). */
 function raw(counts: [number, number, number, number], body: number[], flags = 0x8180): Buffer {
@@ -218,18 +211,6 @@ describe('dns parse', () => {
     expect(splitServiceName('host.local')).toBeUndefined();
   });
 });
-
-/** Small deterministic PRNG (mulberry32) so a failing fuzz case can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('dns parse never throws', () => {
   const samples = [

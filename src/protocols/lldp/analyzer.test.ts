@@ -1,48 +1,10 @@
 /** LLDP analyzer: golden trace through the capture engine, fuzzed frames, and public captures when ../shared is present. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { analyzeBytes } from '../../capture/analyze.js';
-import type { AnomalyObserved, AssetObserved, LineguardEvent } from '../../events/types.js';
 import { ethernet } from '../../sim/frames.js';
-import { writePcap } from '../../sim/pcap-writer.js';
+import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
+import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
 import { LLDP_MULTICAST, lldp, lldpFrame } from './build.js';
 import { Cap, ETHERTYPE_LLDP, Med, Oui } from './consts.js';
-
-/** Runs frames through the engine with the registry's analyzers; compares with `<name>.golden.json`. */
-async function golden(name: string, frames: Buffer[]): Promise<LineguardEvent[]> {
-  const { events, summary } = await analyzeBytes(writePcap(frames), { source: name });
-  expect(summary.analyzerErrors).toBe(0);
-  const got = events.filter((e) => e.kind === 'asset.observed' || e.kind === 'anomaly.observed');
-  const file = fileURLToPath(new URL(`./${name}.golden.json`, import.meta.url));
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, `${JSON.stringify(got, null, 2)}\n`);
-  expect(existsSync(file), `${file} missing: run with UPDATE_GOLDEN=1`).toBe(true);
-  expect(got).toEqual(JSON.parse(readFileSync(file, 'utf8')));
-  return got;
-}
-
-/** Random byte flips past `from` in every frame, run through the whole engine: analyzers never throw. */
-async function fuzzFrames(frames: Buffer[], from: number, rounds = 40): Promise<void> {
-  let seed = 0x5eed;
-  const rand = () => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed >>> 8;
-  };
-  const out: Buffer[] = [];
-  for (let r = 0; r < rounds; r++) {
-    for (const f of frames) {
-      const m = Buffer.from(f);
-      for (let k = 0; k <= r % 4; k++) m[from + (rand() % Math.max(1, m.length - from))] = rand() & 0xff;
-      out.push(m);
-    }
-  }
-  const { summary } = await analyzeBytes(writePcap(out));
-  expect(summary.analyzerErrors).toBe(0);
-}
-
-const assets = (ev: LineguardEvent[]) => ev.filter((e): e is AssetObserved => e.kind === 'asset.observed');
-const anomalies = (ev: LineguardEvent[]) =>
-  ev.filter((e): e is AnomalyObserved => e.kind === 'anomaly.observed');
 
 describe('lldp analyzer (golden trace)', () => {
   it('a switch, a phone with LLDP-MED inventory and a tagged router; malformed LLDPDUs', async () => {
@@ -104,7 +66,7 @@ describe('lldp analyzer (golden trace)', () => {
         Buffer.concat([lldp.chassisMac(sw), Buffer.from([0x04, 0xff])]),
       ),
     ];
-    const events = await golden('lldp', frames);
+    const events = await golden(import.meta.url, 'lldp', frames);
     await fuzzFrames(frames, 14);
     expect(assets(events).map((e) => [e.at, e.facts])).toEqual([
       [
@@ -157,39 +119,26 @@ describe('lldp analyzer (golden trace)', () => {
   });
 });
 
-const PCAPS = fileURLToPath(new URL('../../../../shared/pcaps/', import.meta.url));
-const havePcaps = existsSync(PCAPS);
-
-describe.skipIf(!havePcaps)(
-  `lldp on public captures${havePcaps ? '' : ' (skipped: ../shared/pcaps absent)'}`,
-  () => {
-    it('lldp.pcap: an SMC switch names itself (tshark truth: system name and description)', async () => {
-      const { events, summary } = await analyzeBytes(readFileSync(`${PCAPS}it/lldp.pcap`));
-      expect(summary.analyzerErrors).toBe(0);
-      const [e] = assets(events);
-      expect(e?.at).toEqual({ mac: '00:22:2d:81:db:10' });
-      expect(e?.facts).toMatchObject({
-        'lldp.system_name': 'SMCGS8P-Smart',
-        'lldp.system_description': 'SMCGS8P-Smart - SMCGS8P-Smart v3.20',
-        'lldp.chassis_id': '00:22:2d:81:db:10',
-        'lldp.management_address': '192.168.2.10',
-        roleHint: 'switch',
-        firmware: '3.20',
-      });
+describePublicCaptures('lldp', () => {
+  it('lldp.pcap: an SMC switch names itself (tshark truth: system name and description)', async () => {
+    const events = await analyzePublic('it/lldp.pcap');
+    const [e] = assets(events);
+    expect(e?.at).toEqual({ mac: '00:22:2d:81:db:10' });
+    expect(e?.facts).toMatchObject({
+      'lldp.system_name': 'SMCGS8P-Smart',
+      'lldp.system_description': 'SMCGS8P-Smart - SMCGS8P-Smart v3.20',
+      'lldp.chassis_id': '00:22:2d:81:db:10',
+      'lldp.management_address': '192.168.2.10',
+      roleHint: 'switch',
+      firmware: '3.20',
     });
+  });
 
-    it('opc_server_s7_lldp.pcap: a Windows host and a PROFINET PLC with text chassis IDs', async () => {
-      const { events } = await analyzeBytes(readFileSync(`${PCAPS}s7comm/opc_server_s7_lldp.pcap`));
-      const facts = assets(events).filter((e) => e.protocol === 'lldp');
-      expect(facts.map((e) => e.facts['lldp.chassis_id'])).toEqual(['win-ktdodndsgqb', 'plcxb1d0ed']);
-      expect(facts[0]!.facts.name).toBe('WIN-KTDODNDSGQB');
-      expect(anomalies(events).filter((e) => e.protocol === 'lldp')).toEqual([]);
-    });
-  },
-);
-
-describe.runIf(!havePcaps && process.env.CI === 'true')('public captures under CI', () => {
-  it('must be present', () => {
-    expect.fail(`${PCAPS} is absent: CI must provide ../shared/pcaps`);
+  it('opc_server_s7_lldp.pcap: a Windows host and a PROFINET PLC with text chassis IDs', async () => {
+    const events = await analyzePublic('s7comm/opc_server_s7_lldp.pcap');
+    const facts = assets(events).filter((e) => e.protocol === 'lldp');
+    expect(facts.map((e) => e.facts['lldp.chassis_id'])).toEqual(['win-ktdodndsgqb', 'plcxb1d0ed']);
+    expect(facts[0]!.facts.name).toBe('WIN-KTDODNDSGQB');
+    expect(anomalies(events).filter((e) => e.protocol === 'lldp')).toEqual([]);
   });
 });

@@ -14,9 +14,10 @@
  * Not handled: 802.3 / PROFINET / power TLVs, LLDP-MED location and policy, LLDP shutdown
  * (TTL 0) semantics.
  */
-import { macToString } from '../../events/format.js';
-import type { AssetFacts, Endpoint } from '../../events/types.js';
-import type { AnalyzerContext, AnalyzerDescriptor } from '../analyzer.js';
+import type { AssetFacts } from '../../events/types.js';
+import type { AnalyzerDescriptor } from '../analyzer.js';
+import { FlowEmitter } from '../emit.js';
+import { frameSource } from '../endpoint.js';
 import { CAPABILITY_NAMES, Cap, ETHERTYPE_LLDP, MED_CLASS_III } from './consts.js';
 import { type LldpMessage, parseLldp } from './parse.js';
 import { describeSystem } from './sysdescr.js';
@@ -26,18 +27,16 @@ export const lldp: AnalyzerDescriptor = {
   transport: 'l2',
   ethertypes: [ETHERTYPE_LLDP],
   create: (ctx) => {
-    const out = new Out(ctx, 'lldp');
+    const out = new FlowEmitter(ctx, 'lldp');
     return {
       data(_dir, buf, off, len) {
-        const p = ctx.packet;
-        if (p.srcMac < 0) return;
+        const at = frameSource(ctx.packet);
+        if (!at) return;
         const r = parseLldp(buf, off, len);
         if (!r.ok) {
           out.anomaly(`lldp.${r.code}`, r.detail);
           return;
         }
-        const at: Endpoint = { mac: macToString(p.srcMac) };
-        if (p.vlan >= 0) at.vlan = p.vlan;
         out.asset(at, lldpFacts(r.msg));
       },
     };
@@ -92,40 +91,4 @@ function roleOf(caps: number, medClass: number | undefined): string | undefined 
   if (caps & Cap.ROUTER) return 'router';
   if (caps & Cap.REPEATER) return 'repeater';
   return undefined;
-}
-
-const MEMO_CAP = 256;
-const MAX_ANOMALIES = 64;
-
-/**
- * Per-flow emitter: a fact set already emitted for a subject stays quiet on repeats (a bounded
- * memo, oldest forgotten first); a changed value is emitted again.
- */
-class Out {
-  private readonly memo = new Map<string, string>();
-  private anomalies = 0;
-
-  constructor(
-    private readonly ctx: AnalyzerContext,
-    private readonly protocol: string,
-  ) {}
-
-  asset(at: Endpoint, facts: AssetFacts): void {
-    const key = `${at.mac ?? ''}|${at.ip ?? ''}|${at.vlan ?? ''}|${Object.keys(facts).sort().join(',')}`;
-    const value = JSON.stringify(facts);
-    if (this.memo.get(key) === value) return;
-    if (this.memo.size >= MEMO_CAP) this.memo.delete(this.memo.keys().next().value!);
-    this.memo.set(key, value);
-    this.ctx.emit({
-      kind: 'asset.observed',
-      at,
-      protocol: this.protocol,
-      facts,
-      evidence: this.ctx.evidence(),
-    });
-  }
-
-  anomaly(code: string, detail: string): void {
-    if (this.anomalies++ < MAX_ANOMALIES) this.ctx.anomaly(code, detail);
-  }
 }

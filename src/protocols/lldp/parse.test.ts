@@ -1,19 +1,12 @@
 /** LLDP parser unit tests (IEEE 802.1AB §8.5, §9.2.7.7.1; TIA-1057 inventory), sysDescr heuristics; never-throws checks. */
 import { describe, expect, it } from 'vitest';
+import { neverThrowsOnMutations, neverThrowsOnTruncations, wholeBuffer } from '../testing/parsers.js';
 import { lldp, tlv } from './build.js';
 import { Cap, Med, Oui } from './consts.js';
-import { type LldpParse, parseLldp } from './parse.js';
+import { parseLldp } from './parse.js';
 import { describeSystem } from './sysdescr.js';
 
-function parse(b: Buffer): LldpParse {
-  return parseLldp(b, 0, b.length);
-}
-
-function ok(b: Buffer) {
-  const r = parse(b);
-  if (!r.ok) throw new Error(`${r.code}: ${r.detail}`);
-  return r.msg;
-}
+const { parse, ok } = wholeBuffer(parseLldp);
 
 const head = [lldp.chassisMac('00:1b:1b:aa:bb:cc'), lldp.portText(5, 'P1'), lldp.ttl(120)];
 
@@ -135,20 +128,8 @@ describe('lldp parse (IEEE 802.1AB §8.5)', () => {
       lldp.medInventory(Med.MODEL, 'm'),
       lldp.end(),
     ]);
-    for (let n = 0; n <= sample.length; n++) expect(() => parseLldp(sample, 0, n)).not.toThrow();
-    let seed = 0x88cc;
-    const rand = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed >>> 8;
-    };
-    for (let i = 0; i < 10_000; i++) {
-      const b = Buffer.from(sample);
-      for (let k = 0; k < 1 + (i % 3); k++) b[rand() % b.length] = rand() & 0xff;
-      expect(() => parseLldp(b, 0, b.length)).not.toThrow();
-      const r = Buffer.alloc(rand() % 200);
-      for (let j = 0; j < r.length; j++) r[j] = rand() & 0xff;
-      expect(() => parseLldp(r, 0, r.length)).not.toThrow();
-    }
+    neverThrowsOnTruncations([sample], parseLldp);
+    neverThrowsOnMutations({ samples: [sample], parsers: [parseLldp], seed: 0x88cc });
   });
 });
 

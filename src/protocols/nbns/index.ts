@@ -17,9 +17,10 @@
  * NetBIOS datagram (138) and session (139) services.
  */
 import { L3, type Packet } from '../../capture/packet.js';
-import { ipv4ToString, macToString } from '../../events/format.js';
 import type { AssetFacts, Endpoint } from '../../events/types.js';
-import type { AnalyzerContext, AnalyzerDescriptor } from '../analyzer.js';
+import type { AnalyzerDescriptor } from '../analyzer.js';
+import { FlowEmitter } from '../emit.js';
+import { sender } from '../endpoint.js';
 import { NbOpcode, PORT_NBNS, REGISTERING_OPCODES, Suffix } from './consts.js';
 import { type NbnsMessage, parseNbns } from './parse.js';
 
@@ -28,7 +29,7 @@ export const nbns: AnalyzerDescriptor = {
   transport: 'udp',
   ports: [PORT_NBNS],
   create: (ctx) => {
-    const out = new Out(ctx, 'nbns');
+    const out = new FlowEmitter(ctx, 'nbns');
     return {
       data(_dir, buf, off, len) {
         const r = parseNbns(buf, off, len);
@@ -41,8 +42,10 @@ export const nbns: AnalyzerDescriptor = {
 
 type Named = { name: string; suffix: number; group: boolean };
 
-function nbnsFacts(out: Out, msg: NbnsMessage, p: Packet): void {
+function nbnsFacts(out: FlowEmitter, msg: NbnsMessage, p: Packet): void {
   const me = sender(p);
+  // NetBIOS over TCP/IP is IPv4 only (RFC 1001): over IPv6 the sender's address names nothing.
+  const myIp = p.l3 === L3.IPv4 ? me.ip : undefined;
   // Names per address, gathered over the message so each address gets one event.
   const byIp = new Map<string, Named[]>();
   const add = (ip: string, n: Named): void => {
@@ -64,10 +67,10 @@ function nbnsFacts(out: Out, msg: NbnsMessage, p: Packet): void {
       if (r.data.kind === 'nb') {
         for (const e of r.data.entries)
           add(e.ip, { name: r.name.name, suffix: r.name.suffix, group: e.group });
-      } else if (r.data.kind === 'nbstat' && me.ip !== undefined) {
+      } else if (r.data.kind === 'nbstat' && myIp !== undefined) {
         const facts = factsOf(r.data.names);
         if (Object.keys(facts).length === 0) continue;
-        const at: Endpoint = { ip: me.ip };
+        const at: Endpoint = { ip: myIp };
         const unit = r.data.unitId;
         // The unit id is the adapter's MAC; a zero or multicast one is a stack that fills in nothing.
         const validUnit =
@@ -83,7 +86,7 @@ function nbnsFacts(out: Out, msg: NbnsMessage, p: Packet): void {
   }
   for (const [ip, names] of byIp) {
     const facts = factsOf(names);
-    if (Object.keys(facts).length > 0) out.asset(ip === me.ip ? me : { ip }, facts);
+    if (Object.keys(facts).length > 0) out.asset(ip === myIp ? me : { ip }, facts);
   }
 }
 
@@ -105,48 +108,4 @@ function factsOf(names: readonly Named[]): AssetFacts {
     }
   }
   return facts;
-}
-
-function sender(p: Packet): Endpoint {
-  const e: Endpoint = {};
-  if (p.srcMac >= 0) e.mac = macToString(p.srcMac);
-  if (p.l3 === L3.IPv4) e.ip = ipv4ToString(p.src4);
-  if (p.vlan >= 0) e.vlan = p.vlan;
-  return e;
-}
-
-const MEMO_CAP = 256;
-const MAX_ANOMALIES = 64;
-
-/**
- * Per-flow emitter: a fact set already emitted for a subject stays quiet on repeats (a bounded
- * memo, oldest forgotten first); a changed value is emitted again.
- */
-class Out {
-  private readonly memo = new Map<string, string>();
-  private anomalies = 0;
-
-  constructor(
-    private readonly ctx: AnalyzerContext,
-    private readonly protocol: string,
-  ) {}
-
-  asset(at: Endpoint, facts: AssetFacts): void {
-    const key = `${at.mac ?? ''}|${at.ip ?? ''}|${at.vlan ?? ''}|${Object.keys(facts).sort().join(',')}`;
-    const value = JSON.stringify(facts);
-    if (this.memo.get(key) === value) return;
-    if (this.memo.size >= MEMO_CAP) this.memo.delete(this.memo.keys().next().value!);
-    this.memo.set(key, value);
-    this.ctx.emit({
-      kind: 'asset.observed',
-      at,
-      protocol: this.protocol,
-      facts,
-      evidence: this.ctx.evidence(),
-    });
-  }
-
-  anomaly(code: string, detail: string): void {
-    if (this.anomalies++ < MAX_ANOMALIES) this.ctx.anomaly(code, detail);
-  }
 }

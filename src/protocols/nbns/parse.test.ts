@@ -1,14 +1,11 @@
 /** NetBIOS Name Service parser unit tests (RFC 1001 §14.1 names, RFC 1002 §4.2 records); never-throws checks. */
 import { describe, expect, it } from 'vitest';
+import { neverThrowsOnMutations, neverThrowsOnTruncations, wholeBuffer } from '../testing/parsers.js';
 import { buildNbns, encodeName, nbRecord, nbstatRData } from './build.js';
 import { NbOpcode, NbType } from './consts.js';
-import { decodeName, type NbnsParse, parseNbns } from './parse.js';
+import { decodeName, parseNbns } from './parse.js';
 
-function ok(b: Buffer) {
-  const r: NbnsParse = parseNbns(b, 0, b.length);
-  if (!r.ok) throw new Error(`${r.code}: ${r.detail}`);
-  return r.msg;
-}
+const { ok } = wholeBuffer(parseNbns);
 
 describe('nbns names (RFC 1001 §14.1)', () => {
   it('encodes and decodes the first-level encoding', () => {
@@ -133,20 +130,7 @@ describe('nbns parse (RFC 1002 §4.2)', () => {
         ],
       }),
     ];
-    for (const s of samples)
-      for (let n = 0; n <= s.length; n++) expect(() => parseNbns(s, 0, n)).not.toThrow();
-    let seed = 137;
-    const rand = () => {
-      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-      return seed >>> 8;
-    };
-    for (let i = 0; i < 10_000; i++) {
-      const b = Buffer.from(samples[i % 2]!);
-      for (let k = 0; k < 1 + (i % 3); k++) b[rand() % b.length] = rand() & 0xff;
-      expect(() => parseNbns(b, 0, b.length)).not.toThrow();
-      const r = Buffer.alloc(rand() % 200);
-      for (let j = 0; j < r.length; j++) r[j] = rand() & 0xff;
-      expect(() => parseNbns(r, 0, r.length)).not.toThrow();
-    }
+    neverThrowsOnTruncations(samples, parseNbns);
+    neverThrowsOnMutations({ samples, parsers: [parseNbns], seed: 137 });
   });
 });
