@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../src/capture/analyze.js';
-import { rng, SHARED_PCAPS, sharedCaptures } from './shared.js';
+import { rng } from '../src/testing/random.js';
+import { SHARED_PCAPS, sharedCaptures } from './shared.js';
 
 const captures = sharedCaptures();
 /** Mutations per capture; large captures get fewer (each run walks the whole file). */

@@ -8,6 +8,7 @@ import {
   udpDatagram,
   udpFrame,
 } from '../sim/frames.js';
+import { rng } from '../testing/random.js';
 import {
   DecodeStatus,
   decode,
@@ -22,7 +23,6 @@ import {
   LINKTYPE_RAW_BSD,
 } from './decode.js';
 import { L3, Packet } from './packet.js';
-import { rng } from './testing/support.js';
 
 const MAC_A = '02:00:00:00:00:0a';
 const MAC_B = '02:00:00:00:00:0b';

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ethernet, ipv4Packet, ipv6Packet, udpDatagram } from '../sim/frames.js';
 import { writePcap } from '../sim/pcap-writer.js';
+import { rng } from '../testing/random.js';
 import { analyzeBytes } from './analyze.js';
 import { DEFAULT_DEFRAG_LIMITS, Defragmenter, type DefragResult } from './defrag.js';
-import { anomalies, flowEvents, recorder, rng } from './testing/support.js';
+import { anomalies, flowEvents, recorder } from './testing/support.js';
 
 const MAC_A = '02:00:00:00:00:0a';
 const MAC_B = '02:00:00:00:00:0b';

@@ -11,6 +11,7 @@ import { Defragmenter } from './defrag.js';
 import {
   AppState,
   type Flow,
+  FlowKey,
   type FlowTransport,
   TCP_SEEN_FIN0,
   TCP_SEEN_FIN1,
@@ -18,7 +19,7 @@ import {
   TCP_SEEN_SYN,
   TCP_SEEN_SYNACK,
 } from './flow.js';
-import { FlowKey, FlowTable } from './flowtable.js';
+import { FlowTable } from './flowtable.js';
 import { HostTable } from './hosts.js';
 import {
   IPPROTO_ICMP,

@@ -27,9 +27,8 @@ export enum AppState {
   Failed = 3,
 }
 
-export class Flow {
-  // ── key (canonical order: side A is the numerically smaller endpoint) ──
-  hash = 0;
+/** The lookup key, filled by the engine in canonical order before `find`/`insert`. */
+export class FlowKey {
   meta = 0;
   ports = 0;
   a0 = 0;
@@ -40,6 +39,24 @@ export class Flow {
   b1 = 0;
   b2 = 0;
   b3 = 0;
+  hash = 0;
+
+  computeHash(): number {
+    let h = 0x9e3779b9 ^ this.meta;
+    h = Math.imul(h ^ this.ports, 0x85ebca6b);
+    h = Math.imul(h ^ this.a0, 0xc2b2ae35);
+    h = Math.imul(h ^ this.b0, 0x85ebca6b);
+    h = Math.imul(h ^ this.a1 ^ (this.b1 << 7), 0xc2b2ae35);
+    h = Math.imul(h ^ this.a2 ^ (this.b2 << 11), 0x85ebca6b);
+    h = Math.imul(h ^ this.a3 ^ (this.b3 << 13), 0xc2b2ae35);
+    h ^= h >>> 16;
+    this.hash = h >>> 0;
+    return this.hash;
+  }
+}
+
+export class Flow extends FlowKey {
+  // The key fields (canonical order: side A is the numerically smaller endpoint) come from FlowKey.
 
   transport: FlowTransport = 'ip';
   l3 = 0;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../testing/random.js';
 import type { Flow } from './flow.js';
-import { FlowKey, FlowTable } from './flowtable.js';
-import { rng } from './testing/support.js';
+import { FlowKey } from './flow.js';
+import { FlowTable } from './flowtable.js';
 
 const FIELDS = ['meta', 'ports', 'a0', 'a1', 'a2', 'a3', 'b0', 'b1', 'b2', 'b3'] as const;
 

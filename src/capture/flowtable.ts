@@ -3,35 +3,7 @@
  * hand because a Map would need a string key built per packet; here a lookup hashes and
  * compares ten numbers. Capacity doubles up to a bound set by the flow limit.
  */
-import { Flow } from './flow.js';
-
-/** The lookup key, filled by the engine in canonical order before `find`/`insert`. */
-export class FlowKey {
-  meta = 0;
-  ports = 0;
-  a0 = 0;
-  a1 = 0;
-  a2 = 0;
-  a3 = 0;
-  b0 = 0;
-  b1 = 0;
-  b2 = 0;
-  b3 = 0;
-  hash = 0;
-
-  computeHash(): number {
-    let h = 0x9e3779b9 ^ this.meta;
-    h = Math.imul(h ^ this.ports, 0x85ebca6b);
-    h = Math.imul(h ^ this.a0, 0xc2b2ae35);
-    h = Math.imul(h ^ this.b0, 0x85ebca6b);
-    h = Math.imul(h ^ this.a1 ^ (this.b1 << 7), 0xc2b2ae35);
-    h = Math.imul(h ^ this.a2 ^ (this.b2 << 11), 0x85ebca6b);
-    h = Math.imul(h ^ this.a3 ^ (this.b3 << 13), 0xc2b2ae35);
-    h ^= h >>> 16;
-    this.hash = h >>> 0;
-    return this.hash;
-  }
-}
+import { Flow, type FlowKey } from './flow.js';
 
 export class FlowTable {
   private slots: Int32Array;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { rng } from '../testing/random.js';
 import { type ReassemblyBudget, type StreamConsumer, TcpStream } from './reassembly.js';
-import { rng } from './testing/support.js';
 
 /** A consumer writing what it gets as text: data as is, gaps as `[gap N]`. */
 class Out implements StreamConsumer {

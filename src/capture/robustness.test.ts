@@ -16,8 +16,9 @@ import {
 import { writePcap } from '../sim/pcap-writer.js';
 import { PcapngWriter, TSRESOL_NS, tsresolPow2 } from '../sim/pcapng-writer.js';
 import { TcpSession } from '../sim/tcp-session.js';
+import { rng } from '../testing/random.js';
 import { analyzeBytes } from './analyze.js';
-import { recorder, rng } from './testing/support.js';
+import { recorder } from './testing/support.js';
 
 const A: Host = { mac: '02:00:00:00:00:0a', ip: '10.0.0.1' };
 const B: Host = { mac: '02:00:00:00:00:0b', ip: '10.0.0.2' };

@@ -7,7 +7,7 @@
 import { arpFrame } from '../protocols/arp/build.js';
 import { buildCdp, cdp, cdpFrame } from '../protocols/cdp/build.js';
 import { CdpCap } from '../protocols/cdp/consts.js';
-import { buildDhcp, opt } from '../protocols/dhcp/build.js';
+import { buildDhcp, type Option, opt } from '../protocols/dhcp/build.js';
 import { BootOp, MessageType, Opt } from '../protocols/dhcp/consts.js';
 import { buildDns, dnsAnswer } from '../protocols/dns/build.js';
 import { DnsType } from '../protocols/dns/consts.js';
@@ -279,66 +279,42 @@ export function plantFrames(durationSec = 60): TimedFrame[] {
   ];
   const anyHost = { ip: '0.0.0.0', mac: laptop.mac };
   const everyone = { ip: '255.255.255.255', mac: 'ff:ff:ff:ff:ff:ff' };
+  const fromClient = (type: number, extra: Option[] = []) =>
+    udpFrame(
+      anyHost,
+      everyone,
+      68,
+      67,
+      buildDhcp({
+        op: BootOp.REQUEST,
+        xid: lease.xid,
+        chaddr: laptop.mac,
+        broadcast: true,
+        options: [opt.bytes(Opt.MESSAGE_TYPE, type), ...extra, ...clientOpts],
+      }),
+    );
+  const fromServer = (type: number) =>
+    udpFrame(
+      dns,
+      laptop,
+      67,
+      68,
+      buildDhcp({
+        op: BootOp.REPLY,
+        xid: lease.xid,
+        chaddr: laptop.mac,
+        yiaddr: laptop.ip,
+        options: serverOpts(type),
+      }),
+    );
+  const requested = [opt.ips(Opt.REQUESTED_IP, laptop.ip), opt.ips(Opt.SERVER_ID, dns.ip)];
   t.at(
     START_US + 8 * SECOND,
     [
-      udpFrame(
-        anyHost,
-        everyone,
-        68,
-        67,
-        buildDhcp({
-          op: BootOp.REQUEST,
-          xid: lease.xid,
-          chaddr: laptop.mac,
-          broadcast: true,
-          options: [opt.bytes(Opt.MESSAGE_TYPE, MessageType.DISCOVER), ...clientOpts],
-        }),
-      ),
-      udpFrame(
-        dns,
-        { ip: laptop.ip, mac: laptop.mac },
-        67,
-        68,
-        buildDhcp({
-          op: BootOp.REPLY,
-          xid: lease.xid,
-          chaddr: laptop.mac,
-          yiaddr: laptop.ip,
-          options: serverOpts(MessageType.OFFER),
-        }),
-      ),
-      udpFrame(
-        anyHost,
-        everyone,
-        68,
-        67,
-        buildDhcp({
-          op: BootOp.REQUEST,
-          xid: lease.xid,
-          chaddr: laptop.mac,
-          broadcast: true,
-          options: [
-            opt.bytes(Opt.MESSAGE_TYPE, MessageType.REQUEST),
-            opt.ips(Opt.REQUESTED_IP, laptop.ip),
-            opt.ips(Opt.SERVER_ID, dns.ip),
-            ...clientOpts,
-          ],
-        }),
-      ),
-      udpFrame(
-        dns,
-        { ip: laptop.ip, mac: laptop.mac },
-        67,
-        68,
-        buildDhcp({
-          op: BootOp.REPLY,
-          xid: lease.xid,
-          chaddr: laptop.mac,
-          yiaddr: laptop.ip,
-          options: serverOpts(MessageType.ACK),
-        }),
-      ),
+      fromClient(MessageType.DISCOVER),
+      fromServer(MessageType.OFFER),
+      fromClient(MessageType.REQUEST, requested),
+      fromServer(MessageType.ACK),
     ],
     1_500,
   );

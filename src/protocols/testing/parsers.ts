@@ -5,7 +5,7 @@
  */
 import { expect } from 'vitest';
 
-export { rng } from '../../capture/testing/support.js';
+export { rng } from '../../testing/random.js';
 
 /**
  * The small LCG (glibc's constants) the fuzz loops share: deterministic, so a failure
