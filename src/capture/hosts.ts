@@ -14,16 +14,39 @@ export interface HostRecord {
   group: boolean;
 }
 
-type Host = {
-  ip?: string;
-  macs: Set<number>;
-  names: Set<string>;
-  group: boolean;
+/**
+ * Kept small (plain arrays, text made only for the summary): a long capture can hold many
+ * thousands of hosts, and Sets and strings per host cost about a kilobyte each.
+ */
+class Host {
+  macs: number[] = [];
+  names: string[] | null = null;
   /** Seen behind a broadcast/multicast MAC: with no unicast MAC, a directed broadcast. */
-  viaGroupMac?: boolean;
-};
+  viaGroupMac = false;
+
+  constructor(
+    /** IPv4 as a number, IPv6 as text, undefined for a MAC-only host. */
+    readonly ip: number | string | undefined,
+    readonly group: boolean,
+  ) {}
+
+  get ipText(): string | undefined {
+    return typeof this.ip === 'number' ? ipv4ToString(this.ip) : this.ip;
+  }
+
+  addMac(mac: number): void {
+    if (this.macs.length < MAX_MACS_PER_HOST && !this.macs.includes(mac)) this.macs.push(mac);
+  }
+
+  addName(name: string): void {
+    this.names ??= [];
+    if (this.names.length < MAX_NAMES_PER_HOST && !this.names.includes(name)) this.names.push(name);
+  }
+}
 
 const MAX_NAMES_PER_HOST = 32;
+/** A router or a spoofer can put many MACs behind one IP; the first ones tell enough. */
+const MAX_MACS_PER_HOST = 64;
 /** Hosts kept for the summary; past it they are counted, so memory stays bounded. */
 const DEFAULT_MAX_HOSTS = 100_000;
 
@@ -55,7 +78,7 @@ export class HostTable {
     let h = this.byIp4.get(ip);
     if (!h) {
       if (this.full()) return;
-      h = { ip: ipv4ToString(ip), macs: new Set(), names: new Set(), group: isGroupIp4(ip) };
+      h = new Host(ip, isGroupIp4(ip));
       this.byIp4.set(ip, h);
     }
     this.attachMac(h, mac);
@@ -65,7 +88,7 @@ export class HostTable {
     let h = this.byIp6.get(ip);
     if (!h) {
       if (this.full()) return;
-      h = { ip, macs: new Set(), names: new Set(), group: ip.startsWith('ff') };
+      h = new Host(ip, ip.startsWith('ff'));
       this.byIp6.set(ip, h);
     }
     this.attachMac(h, mac);
@@ -73,7 +96,9 @@ export class HostTable {
 
   mac(mac: number): void {
     if (mac < 0 || this.byMac.has(mac) || this.full()) return;
-    this.byMac.set(mac, { macs: new Set([mac]), names: new Set(), group: isGroupMac(mac) });
+    const h = new Host(undefined, isGroupMac(mac));
+    h.macs.push(mac);
+    this.byMac.set(mac, h);
   }
 
   /** Names from identity events go on the host they describe. */
@@ -93,7 +118,7 @@ export class HostTable {
       this.mac(m);
       h = this.byMac.get(m);
     }
-    if (h && h.names.size < MAX_NAMES_PER_HOST) h.names.add(name);
+    h?.addName(name);
   }
 
   /**
@@ -102,7 +127,7 @@ export class HostTable {
    */
   list(): HostRecord[] {
     const ipHosts = [...this.byIp4.entries()].sort((a, b) => a[0] - b[0]).map(([, h]) => h);
-    ipHosts.push(...[...this.byIp6.values()].sort((a, b) => (a.ip! < b.ip! ? -1 : 1)));
+    ipHosts.push(...[...this.byIp6.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, h]) => h));
     const ipsByMac = new Map<number, Host[]>();
     const macsWithIp = new Set<number>();
     for (const h of ipHosts) {
@@ -114,25 +139,26 @@ export class HostTable {
         else ipsByMac.set(m, [h]);
       }
     }
-    const names = new Map<Host, Set<string>>();
+    const names = new Map<Host, string[]>();
     const macRows: HostRecord[] = [];
     for (const [m, h] of [...this.byMac.entries()].sort((a, b) => a[0] - b[0])) {
       const owners = ipsByMac.get(m);
+      const macNames = h.names ?? [];
       if (owners?.length === 1) {
-        const set = names.get(owners[0]!) ?? new Set(owners[0]!.names);
-        for (const n of h.names) if (set.size < MAX_NAMES_PER_HOST) set.add(n);
-        names.set(owners[0]!, set);
+        const list = names.get(owners[0]!) ?? [...(owners[0]!.names ?? [])];
+        for (const n of macNames) if (list.length < MAX_NAMES_PER_HOST && !list.includes(n)) list.push(n);
+        names.set(owners[0]!, list);
         continue;
       }
-      if (macsWithIp.has(m) && h.names.size === 0) continue;
-      macRows.push({ macs: [macToString(m)], names: [...h.names], group: h.group });
+      if (macsWithIp.has(m) && macNames.length === 0) continue;
+      macRows.push({ macs: [macToString(m)], names: [...macNames], group: h.group });
     }
     const out: HostRecord[] = ipHosts.map((h) => ({
-      ip: h.ip!,
-      macs: [...h.macs].map(macToString),
-      names: [...(names.get(h) ?? h.names)],
+      ip: h.ipText!,
+      macs: h.macs.map(macToString),
+      names: names.get(h) ?? [...(h.names ?? [])],
       // An address only ever sent to through a broadcast MAC is a subnet's broadcast address.
-      group: h.group || (h.viaGroupMac === true && h.macs.size === 0),
+      group: h.group || (h.viaGroupMac && h.macs.length === 0),
     }));
     return out.concat(macRows);
   }
@@ -153,7 +179,7 @@ export class HostTable {
       this.mac(mac);
       return;
     }
-    h.macs.add(mac);
+    h.addMac(mac);
   }
 }
 
