@@ -473,6 +473,7 @@ export class Engine implements PacketSink {
             ? 'icmp'
             : 'ip';
     this.stats.flows[f.transport]++;
+    f.idleUs = this.idleUs[f.transport];
     this.hostOf(f, true, f.macA);
     this.hostOf(f, false, f.macB);
     // Who is the client: the SYN says so; else the port an analyzer or convention claims.
@@ -535,6 +536,7 @@ export class Engine implements PacketSink {
       if (this.table.count >= this.maxFlows) this.makeRoom();
       f = this.table.insert(k);
       f.transport = 'l2';
+      f.idleUs = this.idleUs.l2;
       f.vlan = p.vlan;
       f.clientIsA = srcIsA;
       f.macA = srcIsA ? p.srcMac : p.dstMac;
@@ -572,7 +574,10 @@ export class Engine implements PacketSink {
       f.tcp |= flags & TCP_ACK ? TCP_SEEN_SYNACK : TCP_SEEN_SYN;
       s.syn(p.seq);
     }
-    if (flags & TCP_RST) f.tcp |= TCP_SEEN_RST;
+    if (flags & TCP_RST) {
+      f.tcp |= TCP_SEEN_RST;
+      f.idleUs = this.idleUs.closed;
+    }
     if (flags & TCP_ACK) {
       const other = streams[dir === 0 ? 1 : 0];
       if (other.held !== null && other.held.length > 0) other.acked(p.ack, this.consumer, this.budget);
@@ -588,7 +593,10 @@ export class Engine implements PacketSink {
         this.budget,
       );
     }
-    if (flags & TCP_FIN) f.tcp |= dir === 0 ? TCP_SEEN_FIN0 : TCP_SEEN_FIN1;
+    if (flags & TCP_FIN) {
+      f.tcp |= dir === 0 ? TCP_SEEN_FIN0 : TCP_SEEN_FIN1;
+      if (f.tcp & TCP_SEEN_FIN0 && f.tcp & TCP_SEEN_FIN1) f.idleUs = this.idleUs.closed;
+    }
     this.current = null;
   }
 
@@ -755,10 +763,7 @@ export class Engine implements PacketSink {
   }
 
   private timeoutOf(f: Flow): number {
-    if (f.transport === 'tcp' && (f.tcp & TCP_SEEN_RST || (f.tcp & TCP_SEEN_FIN0 && f.tcp & TCP_SEEN_FIN1))) {
-      return this.idleUs.closed;
-    }
-    return this.idleUs[f.transport];
+    return f.idleUs;
   }
 
   /** The table is full: close the least recently active eighth. */

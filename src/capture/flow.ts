@@ -79,6 +79,8 @@ export class Flow extends FlowKey {
   bytes1 = 0;
   firstUs = 0;
   lastUs = 0;
+  /** Idle time after which the flow is over (shorter once the TCP connection has closed). */
+  idleUs = 0;
   tcp = 0;
   /** Set when the handshake was missed: the capture started mid-connection. */
   midstream = false;
