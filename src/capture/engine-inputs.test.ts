@@ -1,8 +1,8 @@
-/** Connections that reuse a 5-tuple, and evidence across several inputs. */
+/** Connections that reuse a 5-tuple, evidence across several inputs, fragment keys. */
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { AnalyzerDescriptor } from '../protocols/analyzer.js';
-import { udpFrame } from '../sim/frames.js';
+import { ethernet, ipv4Packet, ipv6Packet, udpDatagram, udpFrame } from '../sim/frames.js';
 import { writePcap } from '../sim/pcap-writer.js';
 import { TcpSession } from '../sim/tcp-session.js';
 import { analyze, analyzeBytes } from './analyze.js';
@@ -70,5 +70,40 @@ describe('several inputs', () => {
       { source: 'b.pcap', frame: 2 },
       { source: 'b.pcap', frame: 3 },
     ]);
+  });
+});
+
+describe('fragments', () => {
+  it('of the same id on two VLANs are two datagrams, and IPv6 fragments name their hosts', async () => {
+    const seg = udpDatagram(client.ip, server.ip, 1, 9, Buffer.alloc(64, 7));
+    const part = (vlan: number, off: number, more: boolean) =>
+      ethernet(
+        client.mac,
+        server.mac,
+        0x0800,
+        ipv4Packet(client.ip, server.ip, 17, seg.subarray(off, more ? off + 32 : seg.length), {
+          id: 42,
+          fragmentOffset: off,
+          moreFragments: more,
+        }),
+        { vlan },
+      );
+    // VLAN 10 sends only the first half, VLAN 20 only the second: nothing may complete.
+    const crossed = await analyzeBytes(writePcap([part(10, 0, true), part(20, 32, false)]), {
+      analyzers: [],
+    });
+    expect(crossed.summary.ipFragments).toEqual({ fragments: 2, reassembled: 0 });
+    const whole = await analyzeBytes(writePcap([part(10, 0, true), part(10, 32, false)]), { analyzers: [] });
+    expect(whole.summary.ipFragments).toEqual({ fragments: 2, reassembled: 1 });
+
+    const fragHeader = Buffer.from([17, 0, 0, 1, 0, 0, 0, 9]); // next UDP, offset 0, more, id 9
+    const v6 = ethernet(
+      client.mac,
+      server.mac,
+      0x86dd,
+      ipv6Packet('2001:db8::1', '2001:db8::2', 44, Buffer.concat([fragHeader, Buffer.alloc(16)])),
+    );
+    const six = await analyzeBytes(writePcap([v6]), { analyzers: [] });
+    expect(six.summary.hosts.map((h) => h.ip)).toEqual(['2001:db8::1', '2001:db8::2']);
   });
 });

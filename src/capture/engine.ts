@@ -296,12 +296,16 @@ export class Engine implements PacketSink {
     const st = this.stats;
     st.fragments++;
     const v4 = p.l3 === L3.IPv4;
+    // RFC 791 / RFC 8200 key a datagram by addresses, protocol and id; two VLANs may reuse them.
     const key = v4
-      ? `4:${p.src4}:${p.dst4}:${frag.proto}:${frag.id}`
-      : `6:${p.src6.join(',')}:${p.dst6.join(',')}:${frag.id}`;
+      ? `${p.vlan}:4:${p.src4}:${p.dst4}:${frag.proto}:${frag.id}`
+      : `${p.vlan}:6:${p.src6.join(',')}:${p.dst6.join(',')}:${frag.id}`;
     if (v4) {
       this.hosts.ip4(p.src4, p.srcMac);
       this.hosts.ip4(p.dst4, p.dstMac);
+    } else {
+      this.hosts.ip6(ipv6ToString(p.src6[0]!, p.src6[1]!, p.src6[2]!, p.src6[3]!), p.srcMac);
+      this.hosts.ip6(ipv6ToString(p.dst6[0]!, p.dst6[1]!, p.dst6[2]!, p.dst6[3]!), p.dstMac);
     }
     const r = this.defrag.add(
       key,
