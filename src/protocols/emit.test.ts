@@ -129,3 +129,47 @@ describe('FlowEmitter.anomaly', () => {
     expect(b.anomalies).toEqual([['test.bad', 'y']]);
   });
 });
+
+describe('FlowEmitter.op', () => {
+  it('emits an operation with the flow endpoints, the code, target and verdict', () => {
+    const events: LineguardEvent[] = [];
+    const flow = {
+      transport: 'tcp' as const,
+      client: { ip: '10.0.0.1', port: 40000 },
+      server: { ip: '10.0.0.2', port: 502 },
+    };
+    const e = new FlowEmitter(
+      {
+        flow,
+        emit: (x) => events.push(x),
+        evidence: () => ({ source: 's', ts: 1, frame: 7 }),
+        anomaly: () => {},
+      },
+      'modbus',
+    );
+    e.op('write', '16', 'unit 1 holding 40-41', true);
+    e.op('read', '3', undefined, undefined, { source: 's', ts: 0.5, frame: 3 });
+    expect(events).toEqual([
+      {
+        kind: 'op.observed',
+        client: flow.client,
+        server: flow.server,
+        protocol: 'modbus',
+        op: 'write',
+        code: '16',
+        target: 'unit 1 holding 40-41',
+        ok: true,
+        evidence: { source: 's', ts: 1, frame: 7 },
+      },
+      {
+        kind: 'op.observed',
+        client: flow.client,
+        server: flow.server,
+        protocol: 'modbus',
+        op: 'read',
+        code: '3',
+        evidence: { source: 's', ts: 0.5, frame: 3 },
+      },
+    ]);
+  });
+});

@@ -10,7 +10,7 @@
  *   and are remembered by value, so alternating values do not re-emit each other.
  * - `anomaly(code, detail)`: the first `MAX_ANOMALIES` of a flow go out, the rest are dropped.
  */
-import type { AssetFacts, Endpoint } from '../events/types.js';
+import type { AssetFacts, Endpoint, Evidence, OpKind, OpObserved } from '../events/types.js';
 import type { AnalyzerContext } from './analyzer.js';
 
 /** Remembered fact sets per flow. */
@@ -23,7 +23,9 @@ export class FlowEmitter {
   private anomalies = 0;
 
   constructor(
-    private readonly ctx: Pick<AnalyzerContext, 'emit' | 'evidence' | 'anomaly'>,
+    private readonly ctx: Pick<AnalyzerContext, 'emit' | 'evidence' | 'anomaly'> & {
+      readonly flow?: AnalyzerContext['flow'];
+    },
     /** The protocol named in the events (the analyzer's name). */
     private readonly protocol: string,
   ) {}
@@ -44,6 +46,30 @@ export class FlowEmitter {
       facts,
       evidence: this.ctx.evidence(),
     });
+  }
+
+  /**
+   * One industrial operation on this flow (client → server). `code` is the raw function or
+   * service code as the protocol's tables write it; `ok` is the response's verdict, left out
+   * when no response was seen. `evidence` defaults to the current packet (pass the request's
+   * when emitting at the response). The flow's endpoint objects are shared, not copied:
+   * operations are the busiest events.
+   */
+  op(op: OpKind, code: string, target?: string, ok?: boolean, evidence?: Evidence): void {
+    const flow = this.ctx.flow;
+    if (!flow) return;
+    const ev: OpObserved = {
+      kind: 'op.observed',
+      client: flow.client,
+      server: flow.server,
+      protocol: this.protocol,
+      op,
+      code,
+      evidence: evidence ?? this.ctx.evidence(),
+    };
+    if (target !== undefined) ev.target = target;
+    if (ok !== undefined) ev.ok = ok;
+    this.ctx.emit(ev);
   }
 
   anomaly(code: string, detail: string): void {
