@@ -30,7 +30,9 @@ export function buildOuiTable(
       names.push(name);
       index.set(name, i);
     }
-    (byLen[prefix.length] ??= []).push(`${prefix}:${i.toString(36)}`);
+    const list = byLen[prefix.length] ?? [];
+    list.push(`${prefix}:${i.toString(36)}`);
+    byLen[prefix.length] = list;
   }
   return {
     source,
