@@ -429,6 +429,10 @@ export class Engine implements PacketSink {
     // extremes (assigning the packet's time made `last` go back, even before `first`).
     if (p.tsUs > f.lastUs) f.lastUs = p.tsUs;
     else if (p.tsUs < f.firstUs) f.firstUs = p.tsUs;
+    // The highest TTL each side sent with: how many routers stand between it and the sensor.
+    if (srcIsA) {
+      if (p.ttl > f.ttlA) f.ttlA = p.ttl;
+    } else if (p.ttl > f.ttlB) f.ttlB = p.ttl;
     // A new MAC behind an address (fuzzed or spoofed frames, a failover) is rare: record it.
     if (srcIsA) {
       if (p.srcMac !== f.macA) this.macMoved(f, true, p.srcMac);
@@ -679,6 +683,9 @@ export class Engine implements PacketSink {
       emit: (e) => this.emit(e),
       evidence: (): Evidence => ({ source: engine.source, ts: pkt.tsUs / 1000, frame: pkt.frame }),
       anomaly: (code, detail) => this.anomalyFlow(f, desc.name, code, detail),
+      setApp: (name) => {
+        if (name.length > 0) f.app = name;
+      },
     };
     f.ctx = ctx;
     try {
@@ -825,6 +832,7 @@ export class Engine implements PacketSink {
       source: this.source,
     };
     if (f.app !== undefined) ev.app = f.app;
+    if (f.l3 !== 0) ev.ttl = f.clientIsA ? [f.ttlA, f.ttlB] : [f.ttlB, f.ttlA];
     if (f.streams) {
       const t = f.tcp;
       ev.tcpState =

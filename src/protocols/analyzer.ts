@@ -38,6 +38,12 @@ export interface AnalyzerContext {
   evidence(): Evidence;
   /** Emit an `anomaly.observed` for this flow at the current packet. */
   anomaly(code: string, detail?: string): void;
+  /**
+   * Name the flow's application protocol (`flow.observed` `app`, the summary's protocol rows)
+   * by what the analyzer found inside it, when one descriptor carries several protocols (ISO
+   * transport on port 102: S7comm, S7comm-plus, MMS). Defaults to the descriptor's name.
+   */
+  setApp(name: string): void;
 }
 
 export interface AnalyzerInstance {
