@@ -8,7 +8,7 @@ import type { Host } from '../sim/frames.js';
 import { writePcap } from '../sim/pcap-writer.js';
 import { TcpSession } from '../sim/tcp-session.js';
 import { analyzeBytes } from './analyze.js';
-import { flowEvents } from './testing/support.js';
+import { anomalies, flowEvents } from './testing/support.js';
 
 const A: Host = { mac: '02:00:00:00:00:0a', ip: '10.0.0.1' };
 const B: Host = { mac: '02:00:00:00:00:0b', ip: '10.0.0.2' };
@@ -23,12 +23,13 @@ const carrier: AnalyzerDescriptor = {
       if (buf[off] === 0x61) ctx.setApp('alpha');
       else if (buf[off] === 0x62) ctx.setApp('beta');
       else ctx.setApp('');
+      ctx.anomaly('carrier.seen', String.fromCharCode(buf[off]!));
     },
   }),
 };
 
 describe('AnalyzerContext.setApp', () => {
-  it("names flow.observed's app and the summary's protocol rows; the descriptor name stays the default", async () => {
+  it("names flow.observed's app, the summary's protocol rows and anomalies; the descriptor name stays the default", async () => {
     const b = (s: string) => Buffer.from(s, 'latin1');
     const a = new TcpSession(A, B, 40000, 102).open().send(b('a1')).reply(b('ok')).close();
     const c = new TcpSession(A, B, 40001, 102).open().send(b('b1')).close();
@@ -45,6 +46,13 @@ describe('AnalyzerContext.setApp', () => {
       ['alpha', 1],
       ['beta', 1],
       ['carrier', 1],
+    ]);
+    // Anomalies name the flow's app too, once it is named.
+    expect(anomalies(events).map((a) => [a.detail, a.protocol])).toEqual([
+      ['a', 'alpha'],
+      ['o', 'alpha'],
+      ['b', 'beta'],
+      ['z', 'carrier'],
     ]);
     expect(summary.analyzerErrors).toBe(0);
   });

@@ -682,7 +682,8 @@ export class Engine implements PacketSink {
       },
       emit: (e) => this.emit(e),
       evidence: (): Evidence => ({ source: engine.source, ts: pkt.tsUs / 1000, frame: pkt.frame }),
-      anomaly: (code, detail) => this.anomalyFlow(f, desc.name, code, detail),
+      // The flow's app (the descriptor's name unless `setApp` named it by what was found).
+      anomaly: (code, detail) => this.anomalyFlow(f, f.app ?? desc.name, code, detail),
       setApp: (name) => {
         if (name.length > 0) f.app = name;
       },

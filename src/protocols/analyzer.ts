@@ -36,7 +36,7 @@ export interface AnalyzerContext {
   emit(event: LineguardEvent): void;
   /** Evidence pointing at the current packet. */
   evidence(): Evidence;
-  /** Emit an `anomaly.observed` for this flow at the current packet. */
+  /** Emit an `anomaly.observed` for this flow at the current packet (protocol: the flow's app). */
   anomaly(code: string, detail?: string): void;
   /**
    * Name the flow's application protocol (`flow.observed` `app`, the summary's protocol rows)
