@@ -52,6 +52,8 @@ describe('flows', () => {
         first: T0 / 1000,
         last: (T0 + 1_500_123) / 1000,
         source: 'cap1',
+        // Both sides sent with the builder's default TTL: no router between them and the sensor.
+        ttl: [64, 64],
       },
     ]);
     expect(summary.packets).toBe(4);

@@ -154,6 +154,8 @@ export class Engine implements PacketSink {
   private readonly budget: ReassemblyBudget;
   private readonly tcpPorts = new Map<number, AnalyzerDescriptor>();
   private readonly udpPorts = new Map<number, AnalyzerDescriptor>();
+  /** Position of a port in its analyzer's list: the first listed is the server's (DHCP 67 before 68). */
+  private readonly portRank = new Map<number, number>();
   private readonly ethertypes = new Map<number, AnalyzerDescriptor>();
   private readonly snap = new Map<number, AnalyzerDescriptor>();
   private readonly tcpProbes: AnalyzerDescriptor[];
@@ -186,8 +188,11 @@ export class Engine implements PacketSink {
     };
     for (const a of opts.analyzers) {
       const ports = opts.ports?.[`${a.name}/${a.transport}`] ?? opts.ports?.[a.name] ?? a.ports ?? [];
-      if (a.transport === 'tcp') for (const p of ports) this.tcpPorts.set(p, a);
-      if (a.transport === 'udp') for (const p of ports) this.udpPorts.set(p, a);
+      ports.forEach((p, rank) => {
+        if (a.transport === 'tcp') this.tcpPorts.set(p, a);
+        if (a.transport === 'udp') this.udpPorts.set(p, a);
+        this.portRank.set(p, rank);
+      });
       if (a.transport === 'l2') {
         for (const t of a.ethertypes ?? []) this.ethertypes.set(t, a);
         for (const s of a.snap ?? []) this.snap.set(s.oui * 0x10000 + s.pid, a);
@@ -494,7 +499,9 @@ export class Engine implements PacketSink {
         f.clientIsA = (p.tcpFlags & TCP_ACK) === 0 ? srcIsA : !srcIsA;
       } else if (onA && !onB) f.clientIsA = false;
       else if (onB && !onA) f.clientIsA = true;
-      else if (f.portA < 1024 !== f.portB < 1024) f.clientIsA = f.portB < 1024;
+      else if (onA && onA === onB && f.portA !== f.portB) {
+        f.clientIsA = this.portRank.get(f.portA)! > this.portRank.get(f.portB)!;
+      } else if (f.portA < 1024 !== f.portB < 1024) f.clientIsA = f.portB < 1024;
       else if (f.transport === 'tcp' && f.portA !== f.portB) {
         // Mid-connection with no port clue: the lower port is the likelier listener.
         f.clientIsA = f.portA > f.portB;

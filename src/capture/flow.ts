@@ -68,6 +68,9 @@ export class Flow extends FlowKey {
   clientIsA = true;
   portA = 0;
   portB = 0;
+  /** Highest IP TTL / hop limit side A / B sent with (0: never sent). */
+  ttlA = 0;
+  ttlB = 0;
   /** MACs last seen on side A / B frames (-1 when the link has none). */
   macA = -1;
   macB = -1;

@@ -3,8 +3,14 @@ import { type AnalyzeOptions, analyze, type Input } from '../capture/analyze.js'
 import { CaptureError } from '../capture/errors.js';
 import { startLiveCapture } from '../capture/live.js';
 import type { Summary } from '../capture/summary.js';
+import type { LineguardEvent } from '../events/types.js';
+import { buildInventory } from '../inventory/assemble.js';
+import { inventoryCsv, inventoryTable } from '../inventory/export.js';
+import { Observations } from '../inventory/observations.js';
+import type { Inventory } from '../inventory/types.js';
 import type { AnalyzerDescriptor } from '../protocols/analyzer.js';
 import { analyzers } from '../protocols/registry.js';
+import { writeFileAtomic } from './atomic-file.js';
 import { EXIT } from './exit.js';
 import { NdjsonFile } from './ndjson.js';
 import { type ProgressView, progressView } from './progress.js';
@@ -19,6 +25,8 @@ export interface AnalyzeFlags {
   duration?: number;
   progress?: boolean;
   port?: string[];
+  inventory?: string;
+  csv?: string;
 }
 
 export interface CommandIO {
@@ -73,11 +81,15 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
     }
   }
   const progress: ProgressView = await progressView(flags.progress === false ? null : io.stderr);
-  const opts: AnalyzeOptions = { onProgress: (p) => progress.update(p), engine: { ports } };
-  if (events) {
-    const sink = events;
-    opts.onEvent = (e) => sink.emit(e);
-  }
+  const observations = new Observations();
+  const sink = events;
+  const onEvent = sink
+    ? (e: LineguardEvent) => {
+        observations.emit(e);
+        sink.emit(e);
+      }
+    : (e: LineguardEvent) => observations.emit(e);
+  const opts: AnalyzeOptions = { onProgress: (p) => progress.update(p), engine: { ports }, onEvent };
 
   let summary: Summary;
   let liveError: CaptureError | null = null;
@@ -134,12 +146,29 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
       return EXIT.output;
     }
   }
+  const inventory = await buildInventory(observations);
+  for (const [path, text] of [
+    [flags.inventory, () => `${JSON.stringify(inventory, null, 2)}\n`],
+    [flags.csv, () => inventoryCsv(inventory.assets)],
+  ] as const) {
+    if (!path) continue;
+    try {
+      writeFileAtomic(path, text());
+    } catch (e) {
+      io.stderr.write(`lineguard: cannot write ${path}: ${(e as Error).message}\n`);
+      return EXIT.output;
+    }
+  }
   const failed = summary.inputs.filter((i) => i.error);
   // Nothing at all was read from any input: an input error; otherwise a (partial) result.
   const anyRead = summary.inputs.some((i) => i.packets > 0 || (!i.error && i.format));
-  if (flags.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else if (anyRead) io.stdout.write(`${renderSummary(summary)}\n`);
+  if (flags.json) io.stdout.write(`${JSON.stringify({ ...summary, assets: inventory.assets }, null, 2)}\n`);
+  else if (anyRead) io.stdout.write(`${renderSummary(summary)}\n\n${renderInventory(inventory)}\n`);
   for (const i of failed) io.stderr.write(`lineguard: ${i.error!.message}\n`);
   if (failed.length === 0) return EXIT.ok;
   return anyRead ? EXIT.partial : EXIT.input;
+}
+
+function renderInventory(inv: Inventory): string {
+  return `Inventory: ${inv.assets.length} assets (* = serves the protocol)\n${inventoryTable(inv.assets)}`;
 }

@@ -31,6 +31,8 @@ export function buildProgram(): Command {
     .argument('[captures...]', 'capture files, or - for standard input')
     .option('--json', 'print the summary as JSON')
     .option('--events <file>', 'write every event as JSON lines to <file>')
+    .option('--inventory <file>', 'write the asset inventory as JSON to <file>')
+    .option('--csv <file>', 'write the asset inventory as CSV to <file>')
     .option('-i, --interface <name>', 'capture live from a network interface (uses tcpdump)')
     .option('--filter <bpf>', 'with --interface: a BPF filter, e.g. "tcp port 502"')
     .option('--count <n>', 'with --interface: stop after <n> packets', positiveInt)

@@ -4,8 +4,8 @@
  * half-written events file under the requested name.
  */
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { EventSink, LineguardEvent } from '../events/types.js';
+import { partialPath } from './atomic-file.js';
 
 const FLUSH_AT = 1 << 16;
 
@@ -17,7 +17,7 @@ export class NdjsonFile implements EventSink {
   count = 0;
 
   constructor(readonly path: string) {
-    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+    this.tmp = partialPath(path);
     this.fd = openSync(this.tmp, 'w', 0o640);
   }
 

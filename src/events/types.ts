@@ -47,6 +47,12 @@ export type FlowObserved = {
   source: string;
   /** TCP only: how the connection was seen to end or stand when the flow was closed. */
   tcpState?: 'syn' | 'established' | 'closed' | 'reset' | 'midstream';
+  /**
+   * IP flows: the highest TTL (hop limit) each side sent with, 0 when it sent nothing. Below
+   * a common initial value (64, 128, 255) it counts the routers between that side and the
+   * sensor: 0 hops means the MAC on its frames is its own.
+   */
+  ttl?: [number, number];
   /** Bytes the reassembler could not deliver (holes never filled), per direction. */
   gaps?: [number, number];
 };

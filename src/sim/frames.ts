@@ -186,7 +186,11 @@ export function tcpSegment(
   return seg;
 }
 
-export type Host = { mac: string; ip: string };
+/**
+ * A host as the sensor sees it: the MAC on its frames (its own, or a router's when it is
+ * routed in) and the TTL its packets arrive with (64 by default; one less per router).
+ */
+export type Host = { mac: string; ip: string; ttl?: number };
 
 /** One UDP datagram as a full Ethernet frame. */
 export function udpFrame(
@@ -199,6 +203,8 @@ export function udpFrame(
 ): Buffer {
   const v6 = from.ip.includes(':');
   const seg = udpDatagram(from.ip, to.ip, sport, dport, payload);
-  const ip = v6 ? ipv6Packet(from.ip, to.ip, 17, seg) : ipv4Packet(from.ip, to.ip, 17, seg);
+  const ip = v6
+    ? ipv6Packet(from.ip, to.ip, 17, seg, from.ttl)
+    : ipv4Packet(from.ip, to.ip, 17, seg, { ttl: from.ttl });
   return ethernet(from.mac, to.mac, v6 ? 0x86dd : 0x0800, ip, eth);
 }

@@ -48,7 +48,7 @@ describe('sample plant', () => {
       PLANT.switchCell.name,
     ]);
     expect(summary.protocols.map((p) => p.name).sort()).toEqual(
-      ['arp', 'cdp', 'dhcp', 'dns', 'lldp', 'nbns', 'tcp/3389', 'tcp/502'].sort(),
+      ['arp', 'cdp', 'dhcp', 'dns', 'lldp', 'modbus', 'nbns', 'tcp/3389'].sort(),
     );
     expect(summary.anomalies).toEqual({});
     const flows = events.filter((e) => e.kind === 'flow.observed');

@@ -41,6 +41,8 @@ export const PLANT = {
     role: 'engineering-workstation',
     zone: 'supervisory',
     mac: '14:18:77:00:03:30',
+    /** Windows: packets start at TTL 128. */
+    ttl: 128,
     ip: '10.10.0.30',
   },
   otGateway: {
@@ -135,7 +137,7 @@ export function plantFrames(durationSec = 60): TimedFrame[] {
   // The historian reads the PLC (routed from the supervisory zone) every ten seconds.
   for (let s = 5; s < durationSec; s += 10) {
     const hist = new TcpSession(
-      { ip: historian.ip, mac: otGateway.mac },
+      { ip: historian.ip, mac: otGateway.mac, ttl: 63 },
       { ip: plcPress.ip, mac: plcPress.mac },
       40000 + s,
       502,
@@ -158,7 +160,7 @@ export function plantFrames(durationSec = 60): TimedFrame[] {
 
   // The engineering workstation changes a set-point and reads the device identity.
   const eng = new TcpSession(
-    { ip: engWs.ip, mac: cellGateway.mac },
+    { ip: engWs.ip, mac: cellGateway.mac, ttl: 127 },
     { ip: plcPress.ip, mac: plcPress.mac },
     51515,
     502,
@@ -183,7 +185,7 @@ export function plantFrames(durationSec = 60): TimedFrame[] {
 
   // A supplier's engineer reaches the workstation over RDP (X.224 connection request, MS-RDPBCGR §2.2.1.1).
   const rdp = new TcpSession(
-    { ip: PLANT.vendor.ip, mac: otGateway.mac },
+    { ip: PLANT.vendor.ip, mac: otGateway.mac, ttl: 126 },
     { ip: engWs.ip, mac: engWs.mac },
     61022,
     3389,

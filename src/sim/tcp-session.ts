@@ -34,7 +34,9 @@ export class TcpSession {
       : [this.server, this.client, this.sport, this.cport];
     const seg = tcpSegment(a.ip, b.ip, pa, pb, seq, ack, flags, payload, flags & SYN ? { mss: 1460 } : {});
     const v6 = a.ip.includes(':');
-    const ip = v6 ? ipv6Packet(a.ip, b.ip, 6, seg) : ipv4Packet(a.ip, b.ip, 6, seg, { dontFragment: true });
+    const ip = v6
+      ? ipv6Packet(a.ip, b.ip, 6, seg, a.ttl)
+      : ipv4Packet(a.ip, b.ip, 6, seg, { dontFragment: true, ttl: a.ttl });
     const f = ethernet(a.mac, b.mac, v6 ? 0x86dd : 0x0800, ip, this.eth);
     this.frames.push(f);
     return f;
