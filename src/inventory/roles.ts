@@ -147,7 +147,8 @@ export function inferRole(c: RoleClues): RoleInference {
   if (c.routesForOthers) vote('router', 0.9, 'mac-fronts-other-hosts');
   if (c.dhcpClient) vote('it-host', 0.3, 'dhcp-client');
   for (const name of c.names) {
-    for (const [re, role] of NAME_CLUES) if (re.test(name)) vote(role, 0.3, `name:${name}`);
+    // People name machines for what they are: a clue worth a little more than one behaviour.
+    for (const [re, role] of NAME_CLUES) if (re.test(name)) vote(role, 0.4, `name:${name}`);
   }
   if (votes.size === 0) {
     if (c.used.length > 0 && icsClient.length === 0)
