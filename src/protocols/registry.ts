@@ -10,6 +10,7 @@ import { goose, rgoose } from './goose/index.js';
 import { hartIpTcp, hartIpUdp } from './hart_ip/index.js';
 import { lldp } from './lldp/index.js';
 import { nbns } from './nbns/index.js';
+import { omronTcp, omronUdp } from './omron/index.js';
 
 export const analyzers: readonly AnalyzerDescriptor[] = [
   arp,
@@ -26,4 +27,6 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   hartIpUdp,
   goose,
   rgoose,
+  omronTcp,
+  omronUdp,
 ];
