@@ -27,6 +27,7 @@ export interface AnalyzeFlags {
   port?: string[];
   inventory?: string;
   csv?: string;
+  analyzers?: boolean;
 }
 
 export interface CommandIO {
@@ -90,6 +91,7 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
       }
     : (e: LineguardEvent) => observations.emit(e);
   const opts: AnalyzeOptions = { onProgress: (p) => progress.update(p), engine: { ports }, onEvent };
+  if (flags.analyzers === false) opts.analyzers = [];
 
   let summary: Summary;
   let liveError: CaptureError | null = null;

@@ -43,6 +43,7 @@ export function buildProgram(): Command {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
+    .option('--no-analyzers', 'decode, flows and reassembly only: no protocol analyzers')
     .option('--no-progress', 'no progress bar even on a terminal')
     .addHelpText('after', EXIT_HELP)
     .action(async (captures, flags) => {

@@ -9,6 +9,7 @@ import { dnsTcp, dnsUdp, llmnr, mdns } from './dns/index.js';
 import { goose, rgoose } from './goose/index.js';
 import { hartIpTcp, hartIpUdp } from './hart_ip/index.js';
 import { lldp } from './lldp/index.js';
+import { modbus } from './modbus/index.js';
 import { nbns } from './nbns/index.js';
 import { omronTcp, omronUdp } from './omron/index.js';
 
@@ -29,4 +30,5 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   rgoose,
   omronTcp,
   omronUdp,
+  modbus,
 ];
