@@ -6,6 +6,7 @@ import { arp } from './arp/index.js';
 import { cdp } from './cdp/index.js';
 import { dhcp, dhcpv6 } from './dhcp/index.js';
 import { dnsTcp, dnsUdp, llmnr, mdns } from './dns/index.js';
+import { enipTcp, enipUdp } from './enip/index.js';
 import { fox } from './fox/index.js';
 import { goose, rgoose } from './goose/index.js';
 import { hartIpTcp, hartIpUdp } from './hart_ip/index.js';
@@ -33,4 +34,6 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   omronUdp,
   modbus,
   fox,
+  enipTcp,
+  enipUdp,
 ];

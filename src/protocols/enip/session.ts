@@ -1,0 +1,400 @@
+/**
+ * One EtherNet/IP flow: whole encapsulation messages in, operations and identity facts out.
+ *
+ * Spec: CIP Networks Library Vol 2 §2-4 (commands), §2-6 (CPF), §3-2.1 (explicit messages:
+ * SendRRData carries unconnected requests whose sender context the target echoes; SendUnitData
+ * carries connected ones, each prefixed by a sequence count the reply repeats); Vol 1 §3-5.5
+ * (Connection Manager), §2-5 (Multiple Service Packet).
+ * Requests wait in a bounded table keyed by channel (encapsulation command, sender context,
+ * connected sequence count) until their reply; a request repeated with the same sequence count
+ * is a retry of one operation, not a new one. Each service of a Multiple Service Packet is its
+ * own operation, answered by its own reply; an Unconnected Send stands for the request it
+ * carries, its route appended to the target. Identity (ListIdentity, Identity object
+ * Get_Attributes_All / Get_Attribute_Single) goes on the sender of the reply: its IP, and its
+ * MAC when the frame was not routed. Identity answered through an Unconnected Send route is a
+ * module behind that IP (e.g. the controller in a chassis slot): it goes on the IP, with
+ * `enip.route`, and never on the MAC of the interface that relayed it.
+ * Not handled: ListServices / ListInterfaces contents, PCCC payloads, Get_Attribute_List
+ * values of the Identity object, implicit (class 0/1) I/O contents.
+ */
+import { L3, type Packet } from '../../capture/packet.js';
+import { macToString } from '../../events/format.js';
+import type { AssetFacts, Endpoint, Evidence, OpKind } from '../../events/types.js';
+import type { AnalyzerContext } from '../analyzer.js';
+import type { FlowEmitter } from '../emit.js';
+import { senderIp } from '../endpoint.js';
+import {
+  type ConnectionTriad,
+  type Epath,
+  parseCipRequest,
+  parseCipResponse,
+  parseForwardClose,
+  parseForwardOpen,
+  parseForwardOpenReply,
+  parseMultiple,
+  parseUnconnectedSend,
+} from './cip.js';
+import { Class, Command, GeneralStatus, Item, Service } from './consts.js';
+import {
+  CODE,
+  commandCode,
+  describePath,
+  describeRequest,
+  identityAttributeFacts,
+  identityFacts,
+  opKind,
+  statusFacts,
+} from './describe.js';
+import { findItem, hex, parseEncap, parseIdentity, parseListIdentityReply, parseSendData } from './parse.js';
+
+/** Requests waiting for a reply per flow; the oldest is given up (emitted without a verdict) beyond. */
+export const MAX_PENDING = 64;
+/** Connections remembered from Forward Open replies per flow. */
+const MAX_CONNECTIONS = 16;
+
+/** Channels a reply is matched on. */
+const ENCAP = 0;
+const UNCONNECTED = 1;
+const CONNECTED = 2;
+
+interface SubOp {
+  kind: OpKind;
+  code: string;
+  target: string | undefined;
+  service: number;
+  cls: number;
+  inst: number;
+  attr: number;
+  /** Forward Open / Forward Close: the connection they open or close. */
+  conn?: ConnectionTriad;
+}
+
+interface Pending {
+  chan: number;
+  k0: number;
+  k1: number;
+  ev: Evidence;
+  ops: SubOp[];
+  multi: boolean;
+  /** Route of an Unconnected Send, when the request was carried by one. */
+  route: string | undefined;
+}
+
+interface Connection extends ConnectionTriad {
+  otId: number;
+  toId: number;
+}
+
+/** TTLs senders start with: seen as is, the frame crossed no router and its MAC is the sender's. */
+function onLink(p: Packet): boolean {
+  return p.ttl === 64 || p.ttl === 128 || p.ttl === 255 || p.ttl === 32;
+}
+
+export class EnipSession {
+  private readonly pending: Pending[] = [];
+  private readonly conns: Connection[] = [];
+
+  constructor(
+    private readonly ctx: AnalyzerContext,
+    private readonly out: FlowEmitter,
+  ) {}
+
+  /** One whole encapsulation message; `fromClient` says which side sent it. */
+  message(buf: Buffer, off: number, len: number, fromClient: boolean): void {
+    const h = parseEncap(buf, off, len);
+    if (!h.ok) {
+      this.out.anomaly(`enip.${h.code}`, h.detail);
+      return;
+    }
+    const { command, bodyOff, length, status } = h.msg;
+    switch (command) {
+      case Command.NOP:
+      case Command.UNREGISTER_SESSION:
+        // Neither is answered (§2-4.1, §2-4.5).
+        this.out.op('other', commandCode(command));
+        return;
+      case Command.LIST_IDENTITY:
+      case Command.LIST_SERVICES:
+      case Command.LIST_INTERFACES:
+      case Command.REGISTER_SESSION: {
+        if (fromClient) {
+          const kind: OpKind = command === Command.LIST_IDENTITY ? 'identify' : 'other';
+          this.add(ENCAP, command, 0, [op(kind, commandCode(command))], false, undefined);
+          return;
+        }
+        const p = this.take(ENCAP, command, 0);
+        if (status === 0 && command === Command.LIST_IDENTITY) this.listIdentity(buf, bodyOff, length);
+        if (p) this.emitOps(p, status === 0);
+        return;
+      }
+      case Command.SEND_RR_DATA:
+      case Command.SEND_UNIT_DATA:
+        this.sendData(buf, h.msg.context0, h.msg.context1, command, bodyOff, length, status, fromClient);
+        return;
+      default:
+        this.out.anomaly('enip.unknown_command', `command 0x${hex(command, 4)}`);
+    }
+  }
+
+  /** The flow ended: requests never answered are emitted without a verdict. */
+  end(): void {
+    for (const p of this.pending) this.emitOps(p, undefined);
+    this.pending.length = 0;
+  }
+
+  private sendData(
+    buf: Buffer,
+    context0: number,
+    context1: number,
+    command: number,
+    off: number,
+    len: number,
+    status: number,
+    fromClient: boolean,
+  ): void {
+    const unconnected = command === Command.SEND_RR_DATA;
+    if (status !== 0) {
+      // An encapsulation-level refusal (bad session, bad length...) answers the request.
+      const p = unconnected && !fromClient ? this.take(UNCONNECTED, context0, context1) : undefined;
+      if (p) this.emitOps(p, false);
+      return;
+    }
+    const sd = parseSendData(buf, off, len);
+    if (!sd.ok) {
+      this.out.anomaly(`enip.${sd.code}`, sd.detail);
+      return;
+    }
+    const item = findItem(sd.msg.items, unconnected ? Item.UNCONNECTED_DATA : Item.CONNECTED_DATA);
+    if (item === undefined || item.len < (unconnected ? 1 : 3)) {
+      this.out.anomaly('enip.bad_cpf', `${unconnected ? 'SendRRData' : 'SendUnitData'} without CIP data`);
+      return;
+    }
+    // Connected data starts with the sequence count (Vol 2 §3-2.1).
+    const cipOff = unconnected ? item.off : item.off + 2;
+    const cipLen = unconnected ? item.len : item.len - 2;
+    const chan = unconnected ? UNCONNECTED : CONNECTED;
+    const k0 = unconnected ? context0 : buf.readUInt16LE(item.off);
+    const k1 = unconnected ? context1 : 0;
+    if (buf[cipOff]! & 0x80) this.response(chan, k0, k1, buf, cipOff, cipLen);
+    else this.request(chan, k0, k1, buf, cipOff, cipLen);
+  }
+
+  private request(chan: number, k0: number, k1: number, buf: Buffer, off: number, len: number): void {
+    // A connected request repeating a pending sequence count is the originator's retry.
+    if (chan === CONNECTED && this.find(chan, k0, k1) >= 0) return;
+    const r = parseCipRequest(buf, off, len);
+    if (!r.ok) {
+      this.out.anomaly(`enip.${r.code}`, r.detail);
+      return;
+    }
+    let { service, path, dataOff, dataLen } = r.msg;
+    let route: string | undefined;
+    if (service === Service.UNCONNECTED_SEND && path.cls === Class.CONNECTION_MANAGER) {
+      const u = parseUnconnectedSend(buf, dataOff, dataLen);
+      const inner = u.ok ? parseCipRequest(buf, u.msg.msgOff, u.msg.msgLen) : u;
+      if (!inner.ok) {
+        this.out.anomaly(`enip.${inner.code}`, inner.detail);
+        this.add(chan, k0, k1, [op('other', CODE[service]!, describePath(path))], false, undefined);
+        return;
+      }
+      route = u.ok ? u.msg.route.route : undefined;
+      ({ service, path, dataOff, dataLen } = inner.msg);
+    }
+    if (service === Service.MULTIPLE_SERVICE_PACKET) {
+      const m = parseMultiple(buf, dataOff, dataLen);
+      if (m.ok) {
+        const ops: SubOp[] = [];
+        for (let i = 0; i < m.msg.length; i += 2) {
+          const sub = parseCipRequest(buf, m.msg[i]!, m.msg[i + 1]!);
+          if (sub.ok)
+            ops.push(this.subOp(buf, sub.msg.service, sub.msg.path, sub.msg.dataOff, sub.msg.dataLen, route));
+          else {
+            this.out.anomaly(
+              `enip.${sub.code}`,
+              `service ${i / 2 + 1} of a Multiple Service Packet: ${sub.detail}`,
+            );
+            ops.push(op('other', CODE[buf[m.msg[i]!]! & 0x7f]!, undefined));
+          }
+        }
+        this.add(chan, k0, k1, ops, true, route);
+        return;
+      }
+      this.out.anomaly(`enip.${m.code}`, m.detail);
+    }
+    this.add(chan, k0, k1, [this.subOp(buf, service, path, dataOff, dataLen, route)], false, route);
+  }
+
+  private subOp(
+    buf: Buffer,
+    service: number,
+    path: Epath,
+    dataOff: number,
+    dataLen: number,
+    route: string | undefined,
+  ): SubOp {
+    const o = op(opKind(service, path), CODE[service]!, undefined);
+    o.service = service;
+    o.cls = path.cls;
+    o.inst = path.inst;
+    o.attr = path.attr;
+    if (path.cls === Class.CONNECTION_MANAGER && service === Service.FORWARD_CLOSE) {
+      const fc = parseForwardClose(buf, dataOff, dataLen);
+      if (fc.ok) {
+        o.conn = fc.msg;
+        o.target = connectionTarget(fc.msg.path, this.connection(fc.msg));
+      } else this.out.anomaly(`enip.${fc.code}`, fc.detail);
+    } else if (
+      path.cls === Class.CONNECTION_MANAGER &&
+      (service === Service.FORWARD_OPEN || service === Service.LARGE_FORWARD_OPEN)
+    ) {
+      const fo = parseForwardOpen(buf, dataOff, dataLen, service === Service.LARGE_FORWARD_OPEN);
+      if (fo.ok) {
+        o.conn = fo.msg;
+        o.target = describePath(fo.msg.path);
+      } else this.out.anomaly(`enip.${fo.code}`, fo.detail);
+    } else o.target = describeRequest(service, path, buf, dataOff, dataLen);
+    if (route !== undefined) o.target = o.target === undefined ? `via ${route}` : `${o.target} via ${route}`;
+    return o;
+  }
+
+  private response(chan: number, k0: number, k1: number, buf: Buffer, off: number, len: number): void {
+    const r = parseCipResponse(buf, off, len);
+    if (!r.ok) {
+      this.out.anomaly(`enip.${r.code}`, r.detail);
+      return;
+    }
+    // A reply to a request the capture did not show (it started mid-conversation): nothing to pair.
+    const p = this.take(chan, k0, k1);
+    if (!p) return;
+    const { service, status, dataOff, dataLen } = r.msg;
+    if (!p.multi) {
+      const ok = status === GeneralStatus.SUCCESS || status === GeneralStatus.PARTIAL_TRANSFER;
+      if (ok && service === p.ops[0]!.service) this.replied(p.ops[0]!, buf, dataOff, dataLen, p.route);
+      this.emitOps(p, ok);
+      return;
+    }
+    const whole = service === Service.MULTIPLE_SERVICE_PACKET && (status === 0 || status === 0x1e);
+    const m = whole ? parseMultiple(buf, dataOff, dataLen) : undefined;
+    if (m !== undefined && !m.ok) this.out.anomaly(`enip.${m.code}`, m.detail);
+    for (let i = 0; i < p.ops.length; i++) {
+      const o = p.ops[i]!;
+      let ok: boolean | undefined = whole ? undefined : false;
+      if (m?.ok && i * 2 < m.msg.length) {
+        const sub = parseCipResponse(buf, m.msg[i * 2]!, m.msg[i * 2 + 1]!);
+        if (sub.ok) {
+          ok = sub.msg.status === GeneralStatus.SUCCESS || sub.msg.status === GeneralStatus.PARTIAL_TRANSFER;
+          if (ok && sub.msg.service === o.service)
+            this.replied(o, buf, sub.msg.dataOff, sub.msg.dataLen, p.route);
+        } else this.out.anomaly(`enip.${sub.code}`, sub.detail);
+      }
+      this.out.op(o.kind, o.code, o.target, ok, p.ev);
+    }
+  }
+
+  /** A successful reply's data: identity facts, connection ids. */
+  private replied(o: SubOp, buf: Buffer, off: number, len: number, route: string | undefined): void {
+    if (o.cls === Class.IDENTITY && o.service === Service.GET_ATTRIBUTES_ALL && o.inst === 1) {
+      const id = parseIdentity(buf, off, len);
+      if (!id.ok) {
+        this.out.anomaly(`enip.${id.code}`, id.detail);
+        return;
+      }
+      if (len > 15 + buf[off + 14]!) id.msg.state = buf[off + 15 + buf[off + 14]!]!;
+      this.identity(identityFacts(id.msg), statusFacts(id.msg), route);
+    } else if (o.cls === Class.IDENTITY && o.service === Service.GET_ATTRIBUTE_SINGLE && o.inst === 1) {
+      const facts = identityAttributeFacts(o.attr, buf, off, len);
+      if (facts !== undefined) this.identity(facts, undefined, route);
+    } else if (o.conn !== undefined && o.service !== Service.FORWARD_CLOSE) {
+      const fo = parseForwardOpenReply(buf, off, len);
+      if (!fo.ok) {
+        this.out.anomaly(`enip.${fo.code}`, fo.detail);
+        return;
+      }
+      if (this.conns.length >= MAX_CONNECTIONS) this.conns.shift();
+      this.conns.push(fo.msg);
+      o.target = `${o.target ?? 'connection'} (O->T 0x${hex(fo.msg.otId, 8)}, T->O 0x${hex(fo.msg.toId, 8)})`;
+    } else if (o.conn !== undefined) {
+      const c = this.connection(o.conn);
+      if (c) this.conns.splice(this.conns.indexOf(c), 1);
+    }
+  }
+
+  private listIdentity(buf: Buffer, off: number, len: number): void {
+    const r = parseListIdentityReply(buf, off, len);
+    if (!r.ok) {
+      this.out.anomaly(`enip.${r.code}`, r.detail);
+      return;
+    }
+    for (const item of r.msg) {
+      const facts = identityFacts(item.identity);
+      // The device's own statement of its address: a fact, never the subject (NAT, multihoming).
+      facts['enip.socket_address'] = item.socketAddress;
+      this.identity(facts, statusFacts(item.identity), undefined);
+    }
+  }
+
+  private identity(facts: AssetFacts, status: AssetFacts | undefined, route: string | undefined): void {
+    const p = this.ctx.packet;
+    const ip = senderIp(p);
+    if (ip === undefined) return;
+    const at: Endpoint = { ip };
+    if (route === undefined && p.srcMac >= 0 && onLink(p) && p.l3 !== L3.None) at.mac = macToString(p.srcMac);
+    if (p.vlan >= 0) at.vlan = p.vlan;
+    if (route !== undefined) {
+      facts['enip.route'] = route;
+      if (status !== undefined) status['enip.route'] = route;
+    }
+    this.out.asset(at, facts);
+    if (status !== undefined) this.out.asset(at, status);
+  }
+
+  private connection(t: ConnectionTriad): Connection | undefined {
+    for (const c of this.conns) {
+      if (c.serial === t.serial && c.vendor === t.vendor && c.origSerial === t.origSerial) return c;
+    }
+    return undefined;
+  }
+
+  private add(
+    chan: number,
+    k0: number,
+    k1: number,
+    ops: SubOp[],
+    multi: boolean,
+    route: string | undefined,
+  ): void {
+    if (this.pending.length >= MAX_PENDING) {
+      const old = this.pending.shift()!;
+      this.out.anomaly('enip.pending_overflow', `more than ${MAX_PENDING} requests awaiting replies`);
+      this.emitOps(old, undefined);
+    }
+    this.pending.push({ chan, k0, k1, ev: this.ctx.evidence(), ops, multi, route });
+  }
+
+  private find(chan: number, k0: number, k1: number): number {
+    for (let i = 0; i < this.pending.length; i++) {
+      const p = this.pending[i]!;
+      if (p.chan === chan && p.k0 === k0 && p.k1 === k1) return i;
+    }
+    return -1;
+  }
+
+  private take(chan: number, k0: number, k1: number): Pending | undefined {
+    const i = this.find(chan, k0, k1);
+    return i < 0 ? undefined : this.pending.splice(i, 1)[0];
+  }
+
+  private emitOps(p: Pending, ok: boolean | undefined): void {
+    for (const o of p.ops) this.out.op(o.kind, o.code, o.target, ok, p.ev);
+  }
+}
+
+function op(kind: OpKind, code: string, target?: string): SubOp {
+  return { kind, code, target, service: -1, cls: -1, inst: -1, attr: -1 };
+}
+
+function connectionTarget(path: Epath, c: Connection | undefined): string | undefined {
+  const base = describePath(path);
+  if (c === undefined) return base;
+  return `${base ?? 'connection'} (O->T 0x${hex(c.otId, 8)}, T->O 0x${hex(c.toId, 8)})`;
+}
