@@ -14,6 +14,7 @@ import { lldp } from './lldp/index.js';
 import { modbus } from './modbus/index.js';
 import { nbns } from './nbns/index.js';
 import { omronTcp, omronUdp } from './omron/index.js';
+import { profinetDcp } from './profinet_dcp/index.js';
 
 export const analyzers: readonly AnalyzerDescriptor[] = [
   arp,
@@ -36,4 +37,5 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   fox,
   enipTcp,
   enipUdp,
+  profinetDcp,
 ];
