@@ -11,6 +11,7 @@ import { fox } from './fox/index.js';
 import { goose, rgoose } from './goose/index.js';
 import { hartIpTcp, hartIpUdp } from './hart_ip/index.js';
 import { lldp } from './lldp/index.js';
+import { melsecTcp, melsecUdp } from './melsec/index.js';
 import { modbus } from './modbus/index.js';
 import { nbns } from './nbns/index.js';
 import { omronTcp, omronUdp } from './omron/index.js';
@@ -38,4 +39,6 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   enipTcp,
   enipUdp,
   profinetDcp,
+  melsecTcp,
+  melsecUdp,
 ];
