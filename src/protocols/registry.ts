@@ -5,6 +5,7 @@ import type { AnalyzerDescriptor } from './analyzer.js';
 import { arp } from './arp/index.js';
 import { cdp } from './cdp/index.js';
 import { dhcp, dhcpv6 } from './dhcp/index.js';
+import { dnp3Tcp, dnp3Udp } from './dnp3/index.js';
 import { dnsTcp, dnsUdp, llmnr, mdns } from './dns/index.js';
 import { enipTcp, enipUdp } from './enip/index.js';
 import { fox } from './fox/index.js';
@@ -41,4 +42,6 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   profinetDcp,
   melsecTcp,
   melsecUdp,
+  dnp3Tcp,
+  dnp3Udp,
 ];
