@@ -17,6 +17,7 @@ import { modbus } from './modbus/index.js';
 import { nbns } from './nbns/index.js';
 import { omronTcp, omronUdp } from './omron/index.js';
 import { profinetDcp } from './profinet_dcp/index.js';
+import { synphasorTcp, synphasorUdp } from './synphasor/index.js';
 
 export const analyzers: readonly AnalyzerDescriptor[] = [
   arp,
@@ -44,4 +45,6 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   melsecUdp,
   dnp3Tcp,
   dnp3Udp,
+  synphasorTcp,
+  synphasorUdp,
 ];
