@@ -11,6 +11,7 @@ import { enipTcp, enipUdp } from './enip/index.js';
 import { fox } from './fox/index.js';
 import { goose, rgoose } from './goose/index.js';
 import { hartIpTcp, hartIpUdp } from './hart_ip/index.js';
+import { iec104 } from './iec104/index.js';
 import { lldp } from './lldp/index.js';
 import { melsecTcp, melsecUdp } from './melsec/index.js';
 import { modbus } from './modbus/index.js';
@@ -37,6 +38,7 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   omronTcp,
   omronUdp,
   modbus,
+  iec104,
   fox,
   enipTcp,
   enipUdp,
