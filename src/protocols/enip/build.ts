@@ -12,8 +12,8 @@ import { Class, Command, Item, Service } from './consts.js';
 export interface EncapOptions {
   session?: number;
   status?: number;
-  /** Sender context as a number (written little-endian into the 8 bytes). */
-  context?: number;
+  /** Sender context (written little-endian into its 8 bytes). */
+  context?: number | bigint;
   options?: number;
 }
 

@@ -220,23 +220,28 @@ export const DEVICE_TYPE: Readonly<Record<number, string>> = {
   200: 'Embedded Component',
 };
 
-/** Device profile → the role hint the inventory understands (profiles with an obvious role only). */
+/**
+ * Device profile → role hint, in the inventory's vocabulary (src/inventory/roles.ts): controllers
+ * are PLCs, communication adapters comm-adapters, HMIs HMIs, managed switches switches; drives,
+ * I/O, motion devices and protocol translators are field devices ('io-device').
+ */
 export const DEVICE_ROLE: Readonly<Record<number, string>> = {
-  2: 'drive',
+  2: 'io-device',
   7: 'io-device',
-  12: 'io-device',
+  12: 'comm-adapter',
   14: 'plc',
-  16: 'motion-controller',
-  19: 'drive',
+  16: 'io-device',
+  19: 'io-device',
   24: 'hmi',
   35: 'io-device',
-  37: 'drive',
-  40: 'gateway',
-  41: 'gateway',
+  37: 'io-device',
+  40: 'io-device',
+  41: 'io-device',
   42: 'io-device',
   44: 'switch',
-  45: 'drive',
-  46: 'drive',
+  45: 'io-device',
+  46: 'io-device',
+  47: 'io-device',
   49: 'io-device',
-  53: 'gateway',
+  53: 'io-device',
 };

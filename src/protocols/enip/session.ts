@@ -5,21 +5,21 @@
  * SendRRData carries unconnected requests whose sender context the target echoes; SendUnitData
  * carries connected ones, each prefixed by a sequence count the reply repeats); Vol 1 §3-5.5
  * (Connection Manager), §2-5 (Multiple Service Packet).
- * Requests wait in a bounded table keyed by channel (encapsulation command, sender context,
- * connected sequence count) until their reply; a request repeated with the same sequence count
- * is a retry of one operation, not a new one. Each service of a Multiple Service Packet is its
+ * Requests wait in a bounded table (pending.ts) until their reply; a connected request repeated
+ * with the same sequence count is a retry of one operation, not a new one. Each service of a Multiple Service Packet is its
  * own operation, answered by its own reply; an Unconnected Send stands for the request it
  * carries, its route appended to the target. Identity (ListIdentity, Identity object
  * Get_Attributes_All / Get_Attribute_Single) goes on the sender of the reply: its IP, and its
- * MAC when the frame was not routed. Identity answered through an Unconnected Send route is a
- * module behind that IP (e.g. the controller in a chassis slot): it goes on the IP, with
- * `enip.route`, and never on the MAC of the interface that relayed it.
+ * MAC when the frame was not routed. Identity answered through an Unconnected Send route, or over
+ * a connection whose Forward Open path routes on, is a module behind that IP (e.g. the controller
+ * in a chassis slot): it goes on the IP with `enip.route`, never on the MAC that relayed it.
+ * Connected operations keep their target route-less: their Forward Open shows the route.
  * Not handled: ListServices / ListInterfaces contents, PCCC payloads, Get_Attribute_List
  * values of the Identity object, implicit (class 0/1) I/O contents.
  */
 import { L3, type Packet } from '../../capture/packet.js';
 import { macToString } from '../../events/format.js';
-import type { AssetFacts, Endpoint, Evidence, OpKind } from '../../events/types.js';
+import type { AssetFacts, Endpoint, OpKind } from '../../events/types.js';
 import type { AnalyzerContext } from '../analyzer.js';
 import type { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
@@ -46,43 +46,16 @@ import {
   statusFacts,
 } from './describe.js';
 import { findItem, hex, parseEncap, parseIdentity, parseListIdentityReply, parseSendData } from './parse.js';
+import { Channel, MAX_PENDING, type Pending, PendingTable, type SubOp, subOp } from './pending.js';
 
-/** Requests waiting for a reply per flow; the oldest is given up (emitted without a verdict) beyond. */
-export const MAX_PENDING = 64;
 /** Connections remembered from Forward Open replies per flow. */
 const MAX_CONNECTIONS = 16;
-
-/** Channels a reply is matched on. */
-const ENCAP = 0;
-const UNCONNECTED = 1;
-const CONNECTED = 2;
-
-interface SubOp {
-  kind: OpKind;
-  code: string;
-  target: string | undefined;
-  service: number;
-  cls: number;
-  inst: number;
-  attr: number;
-  /** Forward Open / Forward Close: the connection they open or close. */
-  conn?: ConnectionTriad;
-}
-
-interface Pending {
-  chan: number;
-  k0: number;
-  k1: number;
-  ev: Evidence;
-  ops: SubOp[];
-  multi: boolean;
-  /** Route of an Unconnected Send, when the request was carried by one. */
-  route: string | undefined;
-}
 
 interface Connection extends ConnectionTriad {
   otId: number;
   toId: number;
+  /** Where the connection path leads (port segments), for what its messages disclose. */
+  route: string | undefined;
 }
 
 /** TTLs senders start with: seen as is, the frame crossed no router and its MAC is the sender's. */
@@ -91,7 +64,10 @@ function onLink(p: Packet): boolean {
 }
 
 export class EnipSession {
-  private readonly pending: Pending[] = [];
+  private readonly pending = new PendingTable((old) => {
+    this.out.anomaly('enip.pending_overflow', `more than ${MAX_PENDING} requests awaiting replies`);
+    this.emitOps(old, undefined);
+  });
   private readonly conns: Connection[] = [];
 
   constructor(
@@ -119,10 +95,10 @@ export class EnipSession {
       case Command.REGISTER_SESSION: {
         if (fromClient) {
           const kind: OpKind = command === Command.LIST_IDENTITY ? 'identify' : 'other';
-          this.add(ENCAP, command, 0, [op(kind, commandCode(command))], false, undefined);
+          this.add(Channel.ENCAP, command, 0, [subOp(kind, commandCode(command))], false, undefined);
           return;
         }
-        const p = this.take(ENCAP, command, 0);
+        const p = this.pending.take(Channel.ENCAP, command, 0);
         if (status === 0 && command === Command.LIST_IDENTITY) this.listIdentity(buf, bodyOff, length);
         if (p) this.emitOps(p, status === 0);
         return;
@@ -138,8 +114,7 @@ export class EnipSession {
 
   /** The flow ended: requests never answered are emitted without a verdict. */
   end(): void {
-    for (const p of this.pending) this.emitOps(p, undefined);
-    this.pending.length = 0;
+    for (const p of this.pending.drain()) this.emitOps(p, undefined);
   }
 
   private sendData(
@@ -155,7 +130,8 @@ export class EnipSession {
     const unconnected = command === Command.SEND_RR_DATA;
     if (status !== 0) {
       // An encapsulation-level refusal (bad session, bad length...) answers the request.
-      const p = unconnected && !fromClient ? this.take(UNCONNECTED, context0, context1) : undefined;
+      const p =
+        unconnected && !fromClient ? this.pending.take(Channel.UNCONNECTED, context0, context1) : undefined;
       if (p) this.emitOps(p, false);
       return;
     }
@@ -172,16 +148,30 @@ export class EnipSession {
     // Connected data starts with the sequence count (Vol 2 §3-2.1).
     const cipOff = unconnected ? item.off : item.off + 2;
     const cipLen = unconnected ? item.len : item.len - 2;
-    const chan = unconnected ? UNCONNECTED : CONNECTED;
+    const chan = unconnected ? Channel.UNCONNECTED : Channel.CONNECTED;
     const k0 = unconnected ? context0 : buf.readUInt16LE(item.off);
     const k1 = unconnected ? context1 : 0;
-    if (buf[cipOff]! & 0x80) this.response(chan, k0, k1, buf, cipOff, cipLen);
-    else this.request(chan, k0, k1, buf, cipOff, cipLen);
+    if (buf[cipOff]! & 0x80) {
+      this.response(chan, k0, k1, buf, cipOff, cipLen);
+      return;
+    }
+    // A connected request travels the connection's path: what it learns is about the module there.
+    const addr = unconnected ? undefined : findItem(sd.msg.items, Item.CONNECTED_ADDRESS);
+    const conn = addr && addr.len >= 4 ? this.byId(buf.readUInt32LE(addr.off)) : undefined;
+    this.request(chan, k0, k1, buf, cipOff, cipLen, conn?.route);
   }
 
-  private request(chan: number, k0: number, k1: number, buf: Buffer, off: number, len: number): void {
+  private request(
+    chan: number,
+    k0: number,
+    k1: number,
+    buf: Buffer,
+    off: number,
+    len: number,
+    connRoute: string | undefined,
+  ): void {
     // A connected request repeating a pending sequence count is the originator's retry.
-    if (chan === CONNECTED && this.find(chan, k0, k1) >= 0) return;
+    if (chan === Channel.CONNECTED && this.pending.has(chan, k0, k1)) return;
     const r = parseCipRequest(buf, off, len);
     if (!r.ok) {
       this.out.anomaly(`enip.${r.code}`, r.detail);
@@ -189,15 +179,17 @@ export class EnipSession {
     }
     let { service, path, dataOff, dataLen } = r.msg;
     let route: string | undefined;
+    let via = connRoute;
     if (service === Service.UNCONNECTED_SEND && path.cls === Class.CONNECTION_MANAGER) {
       const u = parseUnconnectedSend(buf, dataOff, dataLen);
       const inner = u.ok ? parseCipRequest(buf, u.msg.msgOff, u.msg.msgLen) : u;
       if (!inner.ok) {
         this.out.anomaly(`enip.${inner.code}`, inner.detail);
-        this.add(chan, k0, k1, [op('other', CODE[service]!, describePath(path))], false, undefined);
+        this.add(chan, k0, k1, [subOp('other', CODE[service]!, describePath(path))], false, undefined);
         return;
       }
       route = u.ok ? u.msg.route.route : undefined;
+      via = route;
       ({ service, path, dataOff, dataLen } = inner.msg);
     }
     if (service === Service.MULTIPLE_SERVICE_PACKET) {
@@ -213,15 +205,15 @@ export class EnipSession {
               `enip.${sub.code}`,
               `service ${i / 2 + 1} of a Multiple Service Packet: ${sub.detail}`,
             );
-            ops.push(op('other', CODE[buf[m.msg[i]!]! & 0x7f]!, undefined));
+            ops.push(subOp('other', CODE[buf[m.msg[i]!]! & 0x7f]!));
           }
         }
-        this.add(chan, k0, k1, ops, true, route);
+        this.add(chan, k0, k1, ops, true, via);
         return;
       }
       this.out.anomaly(`enip.${m.code}`, m.detail);
     }
-    this.add(chan, k0, k1, [this.subOp(buf, service, path, dataOff, dataLen, route)], false, route);
+    this.add(chan, k0, k1, [this.subOp(buf, service, path, dataOff, dataLen, route)], false, via);
   }
 
   private subOp(
@@ -232,7 +224,7 @@ export class EnipSession {
     dataLen: number,
     route: string | undefined,
   ): SubOp {
-    const o = op(opKind(service, path), CODE[service]!, undefined);
+    const o = subOp(opKind(service, path), CODE[service]!);
     o.service = service;
     o.cls = path.cls;
     o.inst = path.inst;
@@ -250,6 +242,7 @@ export class EnipSession {
       const fo = parseForwardOpen(buf, dataOff, dataLen, service === Service.LARGE_FORWARD_OPEN);
       if (fo.ok) {
         o.conn = fo.msg;
+        o.connRoute = fo.msg.path.route;
         o.target = describePath(fo.msg.path);
       } else this.out.anomaly(`enip.${fo.code}`, fo.detail);
     } else o.target = describeRequest(service, path, buf, dataOff, dataLen);
@@ -264,7 +257,7 @@ export class EnipSession {
       return;
     }
     // A reply to a request the capture did not show (it started mid-conversation): nothing to pair.
-    const p = this.take(chan, k0, k1);
+    const p = this.pending.take(chan, k0, k1);
     if (!p) return;
     const { service, status, dataOff, dataLen } = r.msg;
     if (!p.multi) {
@@ -311,7 +304,7 @@ export class EnipSession {
         return;
       }
       if (this.conns.length >= MAX_CONNECTIONS) this.conns.shift();
-      this.conns.push(fo.msg);
+      this.conns.push({ ...fo.msg, route: o.connRoute });
       o.target = `${o.target ?? 'connection'} (O->T 0x${hex(fo.msg.otId, 8)}, T->O 0x${hex(fo.msg.toId, 8)})`;
     } else if (o.conn !== undefined) {
       const c = this.connection(o.conn);
@@ -348,6 +341,11 @@ export class EnipSession {
     if (status !== undefined) this.out.asset(at, status);
   }
 
+  private byId(otId: number): Connection | undefined {
+    for (const c of this.conns) if (c.otId === otId) return c;
+    return undefined;
+  }
+
   private connection(t: ConnectionTriad): Connection | undefined {
     for (const c of this.conns) {
       if (c.serial === t.serial && c.vendor === t.vendor && c.origSerial === t.origSerial) return c;
@@ -363,34 +361,12 @@ export class EnipSession {
     multi: boolean,
     route: string | undefined,
   ): void {
-    if (this.pending.length >= MAX_PENDING) {
-      const old = this.pending.shift()!;
-      this.out.anomaly('enip.pending_overflow', `more than ${MAX_PENDING} requests awaiting replies`);
-      this.emitOps(old, undefined);
-    }
-    this.pending.push({ chan, k0, k1, ev: this.ctx.evidence(), ops, multi, route });
-  }
-
-  private find(chan: number, k0: number, k1: number): number {
-    for (let i = 0; i < this.pending.length; i++) {
-      const p = this.pending[i]!;
-      if (p.chan === chan && p.k0 === k0 && p.k1 === k1) return i;
-    }
-    return -1;
-  }
-
-  private take(chan: number, k0: number, k1: number): Pending | undefined {
-    const i = this.find(chan, k0, k1);
-    return i < 0 ? undefined : this.pending.splice(i, 1)[0];
+    this.pending.add({ chan, k0, k1, ev: this.ctx.evidence(), ops, multi, route });
   }
 
   private emitOps(p: Pending, ok: boolean | undefined): void {
     for (const o of p.ops) this.out.op(o.kind, o.code, o.target, ok, p.ev);
   }
-}
-
-function op(kind: OpKind, code: string, target?: string): SubOp {
-  return { kind, code, target, service: -1, cls: -1, inst: -1, attr: -1 };
 }
 
 function connectionTarget(path: Epath, c: Connection | undefined): string | undefined {

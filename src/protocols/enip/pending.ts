@@ -1,0 +1,90 @@
+/**
+ * The requests of one EtherNet/IP flow that await a reply: bounded, oldest given up first.
+ *
+ * Spec: CIP Networks Library Vol 2 §3-2.1 — an unconnected request (SendRRData) is answered with
+ * the sender context it carried; a connected one (SendUnitData) with its sequence count; the
+ * encapsulation-only commands (§2-4) answer in order. A request is one entry; each service of a
+ * Multiple Service Packet is an operation within it.
+ */
+import type { Evidence, OpKind } from '../../events/types.js';
+import type { ConnectionTriad } from './cip.js';
+
+/** Requests waiting for a reply per flow; beyond, the oldest is given up (emitted without a verdict). */
+export const MAX_PENDING = 64;
+
+/** Channels a reply is matched on, and what its keys are. */
+export const Channel = {
+  /** Key: the encapsulation command. */
+  ENCAP: 0,
+  /** Keys: the two halves of the sender context. */
+  UNCONNECTED: 1,
+  /** Key: the sequence count. */
+  CONNECTED: 2,
+} as const;
+
+/** One operation a request stands for. */
+export interface SubOp {
+  kind: OpKind;
+  code: string;
+  target: string | undefined;
+  /** The CIP service and path it addressed (-1 for encapsulation commands and unknown parts). */
+  service: number;
+  cls: number;
+  inst: number;
+  attr: number;
+  /** Forward Open / Forward Close: the connection they open or close. */
+  conn?: ConnectionTriad;
+  /** Forward Open: the route of its connection path. */
+  connRoute?: string | undefined;
+}
+
+export interface Pending {
+  chan: number;
+  k0: number;
+  k1: number;
+  ev: Evidence;
+  ops: SubOp[];
+  /** A Multiple Service Packet: the reply carries one reply per operation. */
+  multi: boolean;
+  /** Where the request went beyond the server (Unconnected Send route or connection path). */
+  route: string | undefined;
+}
+
+export function subOp(kind: OpKind, code: string, target?: string): SubOp {
+  return { kind, code, target, service: -1, cls: -1, inst: -1, attr: -1 };
+}
+
+export class PendingTable {
+  private readonly items: Pending[] = [];
+
+  /** `evicted` hears of each request given up to make room. */
+  constructor(private readonly evicted: (p: Pending) => void) {}
+
+  add(p: Pending): void {
+    if (this.items.length >= MAX_PENDING) this.evicted(this.items.shift()!);
+    this.items.push(p);
+  }
+
+  has(chan: number, k0: number, k1: number): boolean {
+    return this.find(chan, k0, k1) >= 0;
+  }
+
+  /** The oldest request on that channel and key, removed. */
+  take(chan: number, k0: number, k1: number): Pending | undefined {
+    const i = this.find(chan, k0, k1);
+    return i < 0 ? undefined : this.items.splice(i, 1)[0];
+  }
+
+  /** Everything still waiting, removed (the flow ended). */
+  drain(): Pending[] {
+    return this.items.splice(0, this.items.length);
+  }
+
+  private find(chan: number, k0: number, k1: number): number {
+    for (let i = 0; i < this.items.length; i++) {
+      const p = this.items[i]!;
+      if (p.chan === chan && p.k0 === k0 && p.k1 === k1) return i;
+    }
+    return -1;
+  }
+}
