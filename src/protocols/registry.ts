@@ -18,6 +18,7 @@ import { modbus } from './modbus/index.js';
 import { nbns } from './nbns/index.js';
 import { omronTcp, omronUdp } from './omron/index.js';
 import { profinetDcp } from './profinet_dcp/index.js';
+import { snmp } from './snmp/index.js';
 import { synphasorTcp, synphasorUdp } from './synphasor/index.js';
 
 export const analyzers: readonly AnalyzerDescriptor[] = [
@@ -49,4 +50,5 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   dnp3Udp,
   synphasorTcp,
   synphasorUdp,
+  snmp,
 ];
