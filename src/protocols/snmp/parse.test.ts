@@ -112,7 +112,9 @@ describe('snmp parse (RFC 3416, X.690)', () => {
       samples,
       parsers: [parseSnmp],
       seed: 161,
-      shape: (r) => r.length > 2 && (r[0] = 0x30),
+      shape: (r) => {
+        if (r.length > 2) r[0] = 0x30;
+      },
     });
   });
 });
