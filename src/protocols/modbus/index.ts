@@ -45,7 +45,7 @@ import {
   MODBUS_PORT,
   Umas,
 } from './consts.js';
-import { CODE, kindOf, targetOf } from './ops.js';
+import { CODE, kindOf, TargetCache } from './ops.js';
 import {
   decodeRequest,
   decodeResponse,
@@ -113,6 +113,7 @@ function createModbus(ctx: AnalyzerContext): AnalyzerInstance {
   const pending = new PendingTable(MAX_PENDING);
   const req = newRequestFields();
   const res = newResponseFields();
+  const targets = new TargetCache();
   /**
    * A response matched its request on this flow: from then on an unmatched response is an
    * anomaly (before, it answers a request sent before the capture started).
@@ -123,7 +124,7 @@ function createModbus(ctx: AnalyzerContext): AnalyzerInstance {
 
   const evidenceOf = (r: PendingRequest): Evidence => ({ source: ctx.source, ts: r.ts, frame: r.frame });
   const emitPending = (r: PendingRequest, ok: boolean | undefined): void => {
-    out.op(r.kind, CODE[r.fc]!, targetOf(r.unit, r.fc, r.sub, r.a, r.q, r.a2, r.q2), ok, evidenceOf(r));
+    out.op(r.kind, CODE[r.fc]!, targets.get(r.unit, r.fc, r.sub, r.a, r.q, r.a2, r.q2), ok, evidenceOf(r));
   };
   const unanswered = (r: PendingRequest): void => emitPending(r, undefined);
   let overflowed = false;

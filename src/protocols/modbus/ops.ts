@@ -74,3 +74,31 @@ export function targetOf(
       return u;
   }
 }
+
+/** Entries per flow in the target cache. */
+const TARGET_CACHE = 32;
+
+/**
+ * Targets of one flow, cached: a poller repeats the same few requests, so the text is built
+ * once per distinct request instead of once per operation (a direct-mapped table, 32 slots).
+ */
+export class TargetCache {
+  private readonly keys = new Float64Array(TARGET_CACHE * 3).fill(-1);
+  private readonly texts: string[] = new Array<string>(TARGET_CACHE).fill('');
+
+  get(unit: number, fc: number, sub: number, a: number, q: number, a2: number, q2: number): string {
+    const k1 = (unit * 256 + fc) * 0x20000 + (sub + 1);
+    const k2 = (a + 1) * 0x20000 + (q + 1);
+    const k3 = (a2 + 1) * 0x20000 + (q2 + 1);
+    const i = (Math.imul(unit * 256 + fc, 0x9e3779b1) ^ Math.imul(a + 1, 0x85ebca6b) ^ (q + 7 * sub)) >>> 27;
+    const at = i * 3;
+    const keys = this.keys;
+    if (keys[at] === k1 && keys[at + 1] === k2 && keys[at + 2] === k3) return this.texts[i]!;
+    const text = targetOf(unit, fc, sub, a, q, a2, q2);
+    keys[at] = k1;
+    keys[at + 1] = k2;
+    keys[at + 2] = k3;
+    this.texts[i] = text;
+    return text;
+  }
+}

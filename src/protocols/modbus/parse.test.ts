@@ -7,7 +7,7 @@ import {
   wholeBuffer,
 } from '../testing/parsers.js';
 import * as b from './build.js';
-import { CODE, kindOf, targetOf } from './ops.js';
+import { CODE, kindOf, TargetCache, targetOf } from './ops.js';
 import {
   decodeRequest,
   decodeResponse,
@@ -203,6 +203,22 @@ describe('modbus parse', () => {
     expect(targetOf(0, 90, 0x41, 0, -1, -1, -1)).toBe('unit 0 umas stop plc');
     expect(targetOf(0, 90, 0x77, 0, -1, -1, -1)).toBe('unit 0 umas 0x77');
     expect(targetOf(3, 65, -1, -1, -1, -1, -1)).toBe('unit 3');
+  });
+
+  it('target cache: the same text as targetOf, whatever collides', () => {
+    const cache = new TargetCache();
+    for (let i = 0; i < 5000; i++) {
+      const args = [
+        i % 7,
+        [1, 3, 8, 23, 90][i % 5]!,
+        (i % 3) - 1,
+        i % 97,
+        i % 13,
+        (i % 5) - 1,
+        (i % 11) - 1,
+      ] as const;
+      expect(cache.get(...args)).toBe(targetOf(...args));
+    }
   });
 
   it('pending table: oldest first, bounded, evicts the oldest', () => {
