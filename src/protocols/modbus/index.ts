@@ -45,18 +45,15 @@ import {
   MODBUS_PORT,
   Umas,
 } from './consts.js';
+import { deviceIdFacts, parseDeviceId, serverIdText, umasModelName } from './identity.js';
 import { CODE, kindOf, TargetCache } from './ops.js';
 import {
   decodeRequest,
   decodeResponse,
-  deviceIdFacts,
   mbapHeaderError,
   measureMbap,
   newRequestFields,
   newResponseFields,
-  parseDeviceId,
-  serverIdText,
-  umasModelName,
 } from './parse.js';
 import { type PendingRequest, PendingTable, pendingKey } from './pending.js';
 

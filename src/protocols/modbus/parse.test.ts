@@ -7,20 +7,17 @@ import {
   wholeBuffer,
 } from '../testing/parsers.js';
 import * as b from './build.js';
+import { deviceIdFacts, parseDeviceId, serverIdText, umasModelName } from './identity.js';
 import { CODE, kindOf, TargetCache, targetOf } from './ops.js';
 import {
   decodeRequest,
   decodeResponse,
-  deviceIdFacts,
   measureMbap,
   newRequestFields,
   newResponseFields,
   parseAdu,
-  parseDeviceId,
   parseRequest,
   parseResponse,
-  serverIdText,
-  umasModelName,
 } from './parse.js';
 import { PendingTable, pendingKey } from './pending.js';
 
