@@ -20,6 +20,7 @@ import { nbns } from './nbns/index.js';
 import { omronTcp, omronUdp } from './omron/index.js';
 import { profinetDcp } from './profinet_dcp/index.js';
 import { snmp } from './snmp/index.js';
+import { ssh } from './ssh/index.js';
 import { synphasorTcp, synphasorUdp } from './synphasor/index.js';
 
 export const analyzers: readonly AnalyzerDescriptor[] = [
@@ -54,4 +55,5 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   snmp,
   adsTcp,
   adsUdp,
+  ssh,
 ];
