@@ -1,8 +1,8 @@
 /**
  * The one list of analyzers. Adding a protocol = one folder + one line here.
  */
-import type { AnalyzerDescriptor } from './analyzer.js';
 import { adsTcp, adsUdp } from './ads/index.js';
+import type { AnalyzerDescriptor } from './analyzer.js';
 import { arp } from './arp/index.js';
 import { cdp } from './cdp/index.js';
 import { dhcp, dhcpv6 } from './dhcp/index.js';
