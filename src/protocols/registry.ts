@@ -4,6 +4,7 @@
 import { adsTcp, adsUdp } from './ads/index.js';
 import type { AnalyzerDescriptor } from './analyzer.js';
 import { arp } from './arp/index.js';
+import { bacnet } from './bacnet/index.js';
 import { cdp } from './cdp/index.js';
 import { dhcp, dhcpv6 } from './dhcp/index.js';
 import { dnp3Tcp, dnp3Udp } from './dnp3/index.js';
@@ -56,4 +57,5 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   adsTcp,
   adsUdp,
   ssh,
+  bacnet,
 ];
