@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { AnalyzerDescriptor } from '../protocols/analyzer.js';
-import { ethernet, ipv4Packet, ipv6Packet, udpDatagram, udpFrame } from '../sim/frames.js';
+import { ethernet, ipv4Packet, ipv6Packet, tcpSegment, udpDatagram, udpFrame } from '../sim/frames.js';
 import { writePcap } from '../sim/pcap-writer.js';
 import { TcpSession } from '../sim/tcp-session.js';
 import { analyze, analyzeBytes } from './analyze.js';
@@ -105,5 +105,15 @@ describe('fragments', () => {
     );
     const six = await analyzeBytes(writePcap([v6]), { analyzers: [] });
     expect(six.summary.hosts.map((h) => h.ip)).toEqual(['2001:db8::1', '2001:db8::2']);
+  });
+});
+
+describe('crafted TCP flags', () => {
+  it('a SYN that also carries FIN does not decide who the client is', async () => {
+    const seg = tcpSegment(server.ip, client.ip, 502, 40000, 1, 0, 0x03, Buffer.alloc(0));
+    const frame = ethernet(server.mac, client.mac, 0x0800, ipv4Packet(server.ip, client.ip, 6, seg));
+    const { events } = await analyzeBytes(writePcap([frame]), { analyzers: [] });
+    const f = events.find((e) => e.kind === 'flow.observed');
+    expect(f).toMatchObject({ client: { ip: client.ip, port: 40000 }, server: { ip: server.ip, port: 502 } });
   });
 });

@@ -495,7 +495,8 @@ export class Engine implements PacketSink {
       const ports = f.transport === 'tcp' ? this.tcpPorts : this.udpPorts;
       const onA = ports.get(f.portA);
       const onB = ports.get(f.portB);
-      if (f.transport === 'tcp' && p.tcpFlags & TCP_SYN) {
+      // A SYN names the client — unless FIN or RST rides with it (fuzzed or crafted), which no stack sends.
+      if (f.transport === 'tcp' && (p.tcpFlags & (TCP_SYN | TCP_FIN | TCP_RST)) === TCP_SYN) {
         f.clientIsA = (p.tcpFlags & TCP_ACK) === 0 ? srcIsA : !srcIsA;
       } else if (onA && !onB) f.clientIsA = false;
       else if (onB && !onA) f.clientIsA = true;
