@@ -6,6 +6,7 @@ import type { AnalyzerDescriptor } from './analyzer.js';
 import { arp } from './arp/index.js';
 import { bacnet } from './bacnet/index.js';
 import { cdp } from './cdp/index.js';
+import { cotp } from './cotp/index.js';
 import { dhcp, dhcpv6 } from './dhcp/index.js';
 import { dnp3Tcp, dnp3Udp } from './dnp3/index.js';
 import { dnsTcp, dnsUdp, llmnr, mdns } from './dns/index.js';
@@ -35,6 +36,7 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   nbns,
   lldp,
   cdp,
+  cotp,
   hartIpTcp,
   hartIpUdp,
   goose,
