@@ -18,6 +18,7 @@ import { iec104 } from './iec104/index.js';
 import { lldp } from './lldp/index.js';
 import { melsecTcp, melsecUdp } from './melsec/index.js';
 import { modbus } from './modbus/index.js';
+import { mqtt } from './mqtt/index.js';
 import { nbns } from './nbns/index.js';
 import { omronTcp, omronUdp } from './omron/index.js';
 import { profinetDcp } from './profinet_dcp/index.js';
@@ -60,4 +61,5 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   adsUdp,
   ssh,
   bacnet,
+  mqtt,
 ];
