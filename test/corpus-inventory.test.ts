@@ -35,9 +35,32 @@ const SERVER_PROTOCOLS = new Set([
  */
 const NBNS_QUERY =
   'tshark files every NetBIOS name a host queries (opcode 0, response bit clear) under that host: a query names what it looks for, not the asker';
+const BACNET_BOTH_ENDS =
+  'tshark counts both ends of a 47808↔47808 exchange as servers; this host only sends requests';
+const BACNET_FORWARDED =
+  'a Forwarded-NPDU relayed by this BBMD: the identity is the originating device’s (BVLC originating address), not the relay’s';
 const TSHARK_WRONG: Record<string, string> = {
   'bacnet/bacnet_bbmd.pcap|server|192.168.0.255:47808':
     'a subnet broadcast address (destination only, ff:ff:ff:ff:ff:ff): tshark counts whoever receives on 47808 as a server',
+  'bacnet/bacnet_test.pcap|server|10.1.1.167:47808': `${BACNET_BOTH_ENDS} (the scanner)`,
+  'bacnet/bacnet_example.pcap|server|172.20.32.200:47808': `${BACNET_BOTH_ENDS} (it only sends ReadProperty requests)`,
+  'bacnet/bacnet_example.pcap|server|172.20.32.250:47808': `${BACNET_BOTH_ENDS} (it only sends ReinitializeDevice password guesses)`,
+  'bacnet/bacnet_bbmd.pcap|server|192.168.0.134:47808': `${BACNET_BOTH_ENDS} (a foreign device: registers, asks Who-Is, receives forwarded replies)`,
+  'bacnet/bacnet_bbmd.pcap|192.168.0.18|bacnet.vendor_id=86':
+    'frame 13 is device 884456 on network 4 (SNET 4), routed through 192.168.0.18',
+  'bacnet/bacnet_bbmd.pcap|192.168.0.24|bacnet.device_instance=123': `${BACNET_FORWARDED} (frame 6, from 192.168.0.105)`,
+  'bacnet/bacnet_bbmd.pcap|192.168.0.24|bacnet.device_instance=18': `${BACNET_FORWARDED} (frame 8, from 192.168.0.18)`,
+  'bacnet/bacnet_bbmd.pcap|192.168.0.24|bacnet.vendor_id=18': `${BACNET_FORWARDED} (frame 8, from 192.168.0.18)`,
+  'bacnet/bacnet_bbmd.pcap|192.168.0.24|bacnet.vendor_id=260': `${BACNET_FORWARDED} (frame 6); frames 11–12 are device 86114 on network 26001 behind it`,
+  'bacnet/bacnet_bbmd.pcap|192.168.0.24|bacnet.vendor_id=86': `${BACNET_FORWARDED} (frame 14, forwarded and routed)`,
+  'bacnet/bacnet_error_reject_abort.pcap|10.10.10.10|bacnet.object_name=SYNERGY':
+    'frame 30 is an I-Have routed from network 13: another device’s object',
+  'bacnet/bacnet_error_reject_abort.pcap|10.10.10.10|bacnet.vendor_id=7':
+    'frame 18 is a ConfirmedPrivateTransfer: the vendor id names the service, not the sender',
+  'bacnet/bacnet_error_reject_abort.pcap|10.10.10.10|bacnet.vendor_id=0':
+    'frame 33 is an UnconfirmedPrivateTransfer: the vendor id names the service, not the sender',
+  'modbus/modbus_fuzz_72.pcap|server|192.168.66.235:2582':
+    'frame 1 is a fuzzed segment from 166.161.16.230:502 with SYN and FIN both set; every later request goes to port 502 and every response comes from it: 2582 is the client',
   'it/dhcp.pcap|128.2.6.152|dhcp.vendor_class=ArubaAP':
     'frames 2 and 6: the server echoes the vendor class in its OFFER/ACK to client 90:b1:1c:99:49:29; it is not the server identifying itself',
   'iec61850/mms_and_goose.pcap|172.16.0.122|nbns.name=SAS<1b>': `${NBNS_QUERY} (frames 137, 172, …: who is the domain master browser of SAS?)`,
