@@ -82,8 +82,11 @@ describe('enip analyzer (golden traces)', () => {
     s.send(rr(unconnectedSend(cipRequest(0x01, logical({ cls: 1, inst: 1 })), slot0), 1), 7);
     s.reply(rr(cipResponse(0x01, 0, identityAttributes(L61)), 1), 9);
     s.send(rr(forwardOpen({ ...conn, otId: 0 }, connPath), 2)).reply(rr(forwardOpenReply(conn), 2));
-    s.send(toPlc(1, readTag('Line1.Speed', 4)));
-    s.reply(fromPlc(1, cipResponse(Service.READ_TAG, 0, Buffer.from([0xca, 0, 1, 2, 3, 4]))));
+    // A poll repeated: the second is worked out from the first's template, an operation all the same.
+    for (const seq of [1, 100]) {
+      s.send(toPlc(seq, readTag('Line1.Speed', 4)));
+      s.reply(fromPlc(seq, cipResponse(Service.READ_TAG, 0, Buffer.from([0xca, 0, 1, 2, 3, 4]))));
+    }
     s.send(toPlc(2, writeTag('Line1.Setpoint', 0xca, Buffer.alloc(4))));
     s.reply(fromPlc(2, cipResponse(Service.WRITE_TAG, 0x05, Buffer.alloc(0), [0x0000])));
     const msp = multipleRequest([
@@ -176,6 +179,7 @@ describe('enip analyzer (golden traces)', () => {
       ['identify', '0x01', 'class 0x01 instance 1 via port 1 link 0', true],
       ['other', '0x54', 'class 0x02 instance 1 via port 1 link 0 (O->T 0x007c0b01, T->O 0x80fe0028)', true],
       ['read', '0x4c', 'Line1.Speed (4 elements)', true],
+      ['read', '0x4c', 'Line1.Speed (4 elements)', true],
       ['write', '0x4d', 'Line1.Setpoint', false],
       ['read', '0x4c', 'A', true],
       ['read', '0x0e', 'class 0x01 instance 1 attr 7', true],
@@ -255,6 +259,8 @@ describe('enip analyzer (golden traces)', () => {
     const badCpf = rr(Buffer.from([0x01, 0x02, 0x20, 0x01, 0x24, 0x01]), 2);
     badCpf.writeUInt16LE(40, 38);
     s.send(badCpf);
+    // Twice: a request that raised an anomaly is not remembered as a template, so it raises it again.
+    s.send(rr(Buffer.from([0x0e, 0x01, 0xe0, 0x00]), 3));
     s.send(rr(Buffer.from([0x0e, 0x01, 0xe0, 0x00]), 3));
     s.send(rr(cipRequest(0x0a, logical({ cls: 2, inst: 1 }), Buffer.from([0xff, 0x00, 6, 0])), 4));
     // Identity attributes cut short.
@@ -285,6 +291,7 @@ describe('enip analyzer (golden traces)', () => {
       ]),
     );
     expect(codes.filter((c) => c === 'enip.pending_overflow')).toHaveLength(7);
+    expect(codes.filter((c) => c === 'enip.bad_path')).toHaveLength(2);
     const all = ops(await run(frames));
     expect(all).toContainEqual(['read', '0x0e', 'class 0x01 instance 1 attr 7', true]);
     expect(all).toContainEqual(['other', '0x0a', 'class 0x02 instance 1', undefined]);

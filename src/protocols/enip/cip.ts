@@ -48,10 +48,6 @@ export function parseEpath(buf: Buffer, off: number, len: number): Parsed<Epath>
   // Whether the last segment was a symbol or an index of one: members after it are indexes.
   let afterSymbol = false;
   let indexes: string | undefined;
-  const flushIndexes = (): void => {
-    if (indexes !== undefined) p.symbol = `${p.symbol ?? ''}[${indexes}]`;
-    indexes = undefined;
-  };
   while (pos < end) {
     const seg = buf[pos]!;
     const type = seg >> 5;
@@ -113,7 +109,8 @@ export function parseEpath(buf: Buffer, off: number, len: number): Parsed<Epath>
         indexes = indexes === undefined ? String(v) : `${indexes},${v}`;
         continue;
       }
-      flushIndexes();
+      if (indexes !== undefined) p.symbol = withIndexes(p.symbol, indexes);
+      indexes = undefined;
       afterSymbol = false;
       if (ltype === 0) p.cls = v;
       else if (ltype === 1) p.inst = v;
@@ -132,7 +129,8 @@ export function parseEpath(buf: Buffer, off: number, len: number): Parsed<Epath>
     }
     if (type === 3 || seg === 0x91) {
       // Symbolic segment (C-1.4.5) or ANSI extended symbol data segment (C-1.4.6.2).
-      flushIndexes();
+      if (indexes !== undefined) p.symbol = withIndexes(p.symbol, indexes);
+      indexes = undefined;
       const r = symbolSegment(buf, pos, end);
       if (typeof r === 'string') return fail('bad_path', r);
       p.symbol = p.symbol === undefined ? r.name : `${p.symbol}.${r.name}`;
@@ -149,8 +147,12 @@ export function parseEpath(buf: Buffer, off: number, len: number): Parsed<Epath>
     }
     return fail('bad_path', `segment 0x${hex(seg, 2)} at path byte ${pos - off}`);
   }
-  flushIndexes();
+  if (indexes !== undefined) p.symbol = withIndexes(p.symbol, indexes);
   return { ok: true, msg: p };
+}
+
+function withIndexes(symbol: string | undefined, indexes: string): string {
+  return `${symbol ?? ''}[${indexes}]`;
 }
 
 function symbolSegment(buf: Buffer, pos: number, end: number): { name: string; next: number } | string {

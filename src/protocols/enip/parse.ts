@@ -158,6 +158,51 @@ export function parseSendData(
   };
 }
 
+/** Where the CIP data of a send-data body sits; filled by `locateSendData` (no allocation per message). */
+export interface SendDataSpan {
+  /** The data item (unconnected 0xB2 or connected 0xB1), or -1. */
+  dataOff: number;
+  dataLen: number;
+  /** The connected address item (0xA1), or -1. */
+  addrOff: number;
+  addrLen: number;
+}
+
+/**
+ * The send-data body checked as `parseSendData` does, its data item of type `dataType` and its
+ * connected address item located into `into`. Returns '' when well formed, else what is wrong.
+ */
+export function locateSendData(
+  buf: Buffer,
+  off: number,
+  len: number,
+  dataType: number,
+  into: SendDataSpan,
+): string {
+  into.dataOff = into.addrOff = -1;
+  into.dataLen = into.addrLen = 0;
+  if (len < 8) return 'send-data body shorter than its prefix and item count';
+  const count = buf.readUInt16LE(off + 6);
+  if (count > MAX_ITEMS) return `${count} items`;
+  let pos = off + 8;
+  const end = off + len;
+  for (let i = 0; i < count; i++) {
+    if (end - pos < 4) return `item ${i + 1} of ${count} runs off the message`;
+    const type = buf.readUInt16LE(pos);
+    const n = buf.readUInt16LE(pos + 2);
+    if (pos + 4 + n > end) return `item 0x${hex(type, 4)} states ${n} bytes, ${end - pos - 4} left`;
+    if (type === dataType && into.dataOff < 0) {
+      into.dataOff = pos + 4;
+      into.dataLen = n;
+    } else if (type === Item.CONNECTED_ADDRESS && into.addrOff < 0) {
+      into.addrOff = pos + 4;
+      into.addrLen = n;
+    }
+    pos += 4 + n;
+  }
+  return pos === end ? '' : `${end - pos} bytes after the last item`;
+}
+
 export function findItem(items: readonly CpfItem[], type: number): CpfItem | undefined {
   for (const it of items) if (it.type === type) return it;
   return undefined;

@@ -72,7 +72,12 @@ export class PendingTable {
   /** The oldest request on that channel and key, removed. */
   take(chan: number, k0: number, k1: number): Pending | undefined {
     const i = this.find(chan, k0, k1);
-    return i < 0 ? undefined : this.items.splice(i, 1)[0];
+    if (i < 0) return undefined;
+    // Replies mostly come in order: the oldest, taken without splice's array.
+    if (i === 0) return this.items.shift();
+    const p = this.items[i]!;
+    this.items.splice(i, 1);
+    return p;
   }
 
   /** Everything still waiting, removed (the flow ended). */
@@ -87,4 +92,52 @@ export class PendingTable {
     }
     return -1;
   }
+}
+
+/** What a request's bytes stand for: reused when the same bytes come again (polling). */
+export interface Template {
+  bytes: Buffer;
+  ops: SubOp[];
+  multi: boolean;
+  /** Unconnected Send route, when the bytes carry one. */
+  route: string | undefined;
+}
+
+/** Distinct request messages remembered per flow. */
+const MAX_TEMPLATES = 128;
+
+/**
+ * Requests seen before, by their CIP bytes. A poller sends the same messages over and over (a
+ * Multiple Service Packet of twenty tag reads each cycle): their operations, targets included,
+ * are worked out once. Operations in a template are shared and never changed afterwards.
+ */
+export class RequestTemplates {
+  private readonly map = new Map<number, Template>();
+
+  get(buf: Buffer, off: number, len: number): Template | undefined {
+    const t = this.map.get(hashBytes(buf, off, len));
+    // Native memcmp: the bytes must match, so a crafted hash collision cannot relabel a request.
+    return t !== undefined && t.bytes.length === len && buf.compare(t.bytes, 0, len, off, off + len) === 0
+      ? t
+      : undefined;
+  }
+
+  set(buf: Buffer, off: number, len: number, ops: SubOp[], multi: boolean, route: string | undefined): void {
+    if (this.map.size >= MAX_TEMPLATES) this.map.delete(this.map.keys().next().value!);
+    const bytes = Buffer.from(buf.subarray(off, off + len));
+    this.map.set(hashBytes(buf, off, len), { bytes, ops, multi, route });
+  }
+}
+
+/** FNV-1a over little-endian 32-bit words, then the tail bytes (a hit is confirmed by comparing the bytes). */
+function hashBytes(buf: Buffer, off: number, len: number): number {
+  let h = 0x811c9dc5 ^ len;
+  const words = off + (len & ~3);
+  let i = off;
+  // Index reads: much cheaper than Buffer#readInt32LE's checks in a loop.
+  for (; i < words; i += 4) {
+    h = Math.imul(h ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)), 0x01000193);
+  }
+  for (const end = off + len; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h >>> 0;
 }

@@ -27,14 +27,13 @@ import {
   type ConnectionTriad,
   type Epath,
   parseCipRequest,
-  parseCipResponse,
   parseForwardClose,
   parseForwardOpen,
   parseForwardOpenReply,
   parseMultiple,
   parseUnconnectedSend,
 } from './cip.js';
-import { Class, Command, GeneralStatus, Item, Service } from './consts.js';
+import { Class, Command, GeneralStatus, HEADER_LEN, Item, Service } from './consts.js';
 import {
   CODE,
   commandCode,
@@ -45,8 +44,24 @@ import {
   opKind,
   statusFacts,
 } from './describe.js';
-import { findItem, hex, parseEncap, parseIdentity, parseListIdentityReply, parseSendData } from './parse.js';
-import { Channel, MAX_PENDING, type Pending, PendingTable, type SubOp, subOp } from './pending.js';
+import {
+  hex,
+  locateSendData,
+  parseEncap,
+  parseIdentity,
+  parseListIdentityReply,
+  type SendDataSpan,
+} from './parse.js';
+import {
+  Channel,
+  MAX_PENDING,
+  type Pending,
+  PendingTable,
+  RequestTemplates,
+  type SubOp,
+  subOp,
+  type Template,
+} from './pending.js';
 
 /** Connections remembered from Forward Open replies per flow. */
 const MAX_CONNECTIONS = 16;
@@ -69,6 +84,10 @@ export class EnipSession {
     this.emitOps(old, undefined);
   });
   private readonly conns: Connection[] = [];
+  private readonly templates = new RequestTemplates();
+  /** Anomalies raised so far: a request that raised one is not remembered as a template. */
+  private faults = 0;
+  private readonly span: SendDataSpan = { dataOff: -1, dataLen: 0, addrOff: -1, addrLen: 0 };
 
   constructor(
     private readonly ctx: AnalyzerContext,
@@ -77,12 +96,16 @@ export class EnipSession {
 
   /** One whole encapsulation message; `fromClient` says which side sent it. */
   message(buf: Buffer, off: number, len: number, fromClient: boolean): void {
-    const h = parseEncap(buf, off, len);
-    if (!h.ok) {
-      this.out.anomaly(`enip.${h.code}`, h.detail);
+    // The header read in place (parseEncap's checks): every message passes here.
+    const length = len >= HEADER_LEN ? buf.readUInt16LE(off + 2) : 0;
+    if (len < HEADER_LEN || HEADER_LEN + length > len) {
+      const h = parseEncap(buf, off, len);
+      if (!h.ok) this.anomaly(h.code, h.detail);
       return;
     }
-    const { command, bodyOff, length, status } = h.msg;
+    const command = buf.readUInt16LE(off);
+    const status = buf.readUInt32LE(off + 8);
+    const bodyOff = off + HEADER_LEN;
     switch (command) {
       case Command.NOP:
       case Command.UNREGISTER_SESSION:
@@ -105,10 +128,19 @@ export class EnipSession {
       }
       case Command.SEND_RR_DATA:
       case Command.SEND_UNIT_DATA:
-        this.sendData(buf, h.msg.context0, h.msg.context1, command, bodyOff, length, status, fromClient);
+        this.sendData(
+          buf,
+          buf.readUInt32LE(off + 12),
+          buf.readUInt32LE(off + 16),
+          command,
+          bodyOff,
+          length,
+          status,
+          fromClient,
+        );
         return;
       default:
-        this.out.anomaly('enip.unknown_command', `command 0x${hex(command, 4)}`);
+        this.anomaly('unknown_command', `command 0x${hex(command, 4)}`);
     }
   }
 
@@ -135,29 +167,28 @@ export class EnipSession {
       if (p) this.emitOps(p, false);
       return;
     }
-    const sd = parseSendData(buf, off, len);
-    if (!sd.ok) {
-      this.out.anomaly(`enip.${sd.code}`, sd.detail);
+    const at = this.span;
+    const bad = locateSendData(buf, off, len, unconnected ? Item.UNCONNECTED_DATA : Item.CONNECTED_DATA, at);
+    if (bad !== '') {
+      this.anomaly('bad_cpf', bad);
       return;
     }
-    const item = findItem(sd.msg.items, unconnected ? Item.UNCONNECTED_DATA : Item.CONNECTED_DATA);
-    if (item === undefined || item.len < (unconnected ? 1 : 3)) {
-      this.out.anomaly('enip.bad_cpf', `${unconnected ? 'SendRRData' : 'SendUnitData'} without CIP data`);
+    if (at.dataOff < 0 || at.dataLen < (unconnected ? 1 : 3)) {
+      this.anomaly('bad_cpf', `${unconnected ? 'SendRRData' : 'SendUnitData'} without CIP data`);
       return;
     }
     // Connected data starts with the sequence count (Vol 2 §3-2.1).
-    const cipOff = unconnected ? item.off : item.off + 2;
-    const cipLen = unconnected ? item.len : item.len - 2;
+    const cipOff = unconnected ? at.dataOff : at.dataOff + 2;
+    const cipLen = unconnected ? at.dataLen : at.dataLen - 2;
     const chan = unconnected ? Channel.UNCONNECTED : Channel.CONNECTED;
-    const k0 = unconnected ? context0 : buf.readUInt16LE(item.off);
+    const k0 = unconnected ? context0 : buf.readUInt16LE(at.dataOff);
     const k1 = unconnected ? context1 : 0;
     if (buf[cipOff]! & 0x80) {
       this.response(chan, k0, k1, buf, cipOff, cipLen);
       return;
     }
     // A connected request travels the connection's path: what it learns is about the module there.
-    const addr = unconnected ? undefined : findItem(sd.msg.items, Item.CONNECTED_ADDRESS);
-    const conn = addr && addr.len >= 4 ? this.byId(buf.readUInt32LE(addr.off)) : undefined;
+    const conn = !unconnected && at.addrLen >= 4 ? this.byId(buf.readUInt32LE(at.addrOff)) : undefined;
     this.request(chan, k0, k1, buf, cipOff, cipLen, conn?.route);
   }
 
@@ -172,24 +203,38 @@ export class EnipSession {
   ): void {
     // A connected request repeating a pending sequence count is the originator's retry.
     if (chan === Channel.CONNECTED && this.pending.has(chan, k0, k1)) return;
+    const known = this.templates.get(buf, off, len);
+    if (known !== undefined) {
+      this.add(chan, k0, k1, known.ops, known.multi, known.route ?? connRoute);
+      return;
+    }
+    const faults = this.faults;
+    const t = this.build(buf, off, len);
+    if (t === undefined) return;
+    this.add(chan, k0, k1, t.ops, t.multi, t.route ?? connRoute);
+    // Connection services are answered with ids that change their targets: never shared.
+    if (this.faults === faults && t.ops.every((o) => o.conn === undefined)) {
+      this.templates.set(buf, off, len, t.ops, t.multi, t.route);
+    }
+  }
+
+  /** The operations a CIP request stands for (undefined when it does not parse). */
+  private build(buf: Buffer, off: number, len: number): Omit<Template, 'bytes'> | undefined {
     const r = parseCipRequest(buf, off, len);
     if (!r.ok) {
-      this.out.anomaly(`enip.${r.code}`, r.detail);
-      return;
+      this.anomaly(r.code, r.detail);
+      return undefined;
     }
     let { service, path, dataOff, dataLen } = r.msg;
     let route: string | undefined;
-    let via = connRoute;
     if (service === Service.UNCONNECTED_SEND && path.cls === Class.CONNECTION_MANAGER) {
       const u = parseUnconnectedSend(buf, dataOff, dataLen);
       const inner = u.ok ? parseCipRequest(buf, u.msg.msgOff, u.msg.msgLen) : u;
       if (!inner.ok) {
-        this.out.anomaly(`enip.${inner.code}`, inner.detail);
-        this.add(chan, k0, k1, [subOp('other', CODE[service]!, describePath(path))], false, undefined);
-        return;
+        this.anomaly(inner.code, inner.detail);
+        return { ops: [subOp('other', CODE[service]!, describePath(path))], multi: false, route: undefined };
       }
       route = u.ok ? u.msg.route.route : undefined;
-      via = route;
       ({ service, path, dataOff, dataLen } = inner.msg);
     }
     if (service === Service.MULTIPLE_SERVICE_PACKET) {
@@ -198,22 +243,18 @@ export class EnipSession {
         const ops: SubOp[] = [];
         for (let i = 0; i < m.msg.length; i += 2) {
           const sub = parseCipRequest(buf, m.msg[i]!, m.msg[i + 1]!);
-          if (sub.ok)
+          if (sub.ok) {
             ops.push(this.subOp(buf, sub.msg.service, sub.msg.path, sub.msg.dataOff, sub.msg.dataLen, route));
-          else {
-            this.out.anomaly(
-              `enip.${sub.code}`,
-              `service ${i / 2 + 1} of a Multiple Service Packet: ${sub.detail}`,
-            );
+          } else {
+            this.anomaly(sub.code, `service ${i / 2 + 1} of a Multiple Service Packet: ${sub.detail}`);
             ops.push(subOp('other', CODE[buf[m.msg[i]!]! & 0x7f]!));
           }
         }
-        this.add(chan, k0, k1, ops, true, via);
-        return;
+        return { ops, multi: true, route };
       }
-      this.out.anomaly(`enip.${m.code}`, m.detail);
+      this.anomaly(m.code, m.detail);
     }
-    this.add(chan, k0, k1, [this.subOp(buf, service, path, dataOff, dataLen, route)], false, via);
+    return { ops: [this.subOp(buf, service, path, dataOff, dataLen, route)], multi: false, route };
   }
 
   private subOp(
@@ -234,7 +275,7 @@ export class EnipSession {
       if (fc.ok) {
         o.conn = fc.msg;
         o.target = connectionTarget(fc.msg.path, this.connection(fc.msg));
-      } else this.out.anomaly(`enip.${fc.code}`, fc.detail);
+      } else this.anomaly(fc.code, fc.detail);
     } else if (
       path.cls === Class.CONNECTION_MANAGER &&
       (service === Service.FORWARD_OPEN || service === Service.LARGE_FORWARD_OPEN)
@@ -244,41 +285,56 @@ export class EnipSession {
         o.conn = fo.msg;
         o.connRoute = fo.msg.path.route;
         o.target = describePath(fo.msg.path);
-      } else this.out.anomaly(`enip.${fo.code}`, fo.detail);
+      } else this.anomaly(fo.code, fo.detail);
     } else o.target = describeRequest(service, path, buf, dataOff, dataLen);
     if (route !== undefined) o.target = o.target === undefined ? `via ${route}` : `${o.target} via ${route}`;
     return o;
   }
 
   private response(chan: number, k0: number, k1: number, buf: Buffer, off: number, len: number): void {
-    const r = parseCipResponse(buf, off, len);
-    if (!r.ok) {
-      this.out.anomaly(`enip.${r.code}`, r.detail);
+    // Read in place (Vol 1 §2-4.2): replies are the busiest messages, nothing is allocated for them.
+    const ext = len >= 4 ? buf[off + 3]! * 2 : 0;
+    if (len < 4 || 4 + ext > len) {
+      this.anomaly('bad_cip', `reply of ${len} bytes`);
       return;
     }
     // A reply to a request the capture did not show (it started mid-conversation): nothing to pair.
     const p = this.pending.take(chan, k0, k1);
     if (!p) return;
-    const { service, status, dataOff, dataLen } = r.msg;
+    const service = buf[off]! & 0x7f;
+    const status = buf[off + 2]!;
+    const dataOff = off + 4 + ext;
+    const dataLen = len - 4 - ext;
     if (!p.multi) {
-      const ok = status === GeneralStatus.SUCCESS || status === GeneralStatus.PARTIAL_TRANSFER;
-      if (ok && service === p.ops[0]!.service) this.replied(p.ops[0]!, buf, dataOff, dataLen, p.route);
+      const o = p.ops[0]!;
+      const ok = succeeded(status);
+      if (ok && service === o.service && needsReply(o)) this.replied(o, buf, dataOff, dataLen, p.route);
       this.emitOps(p, ok);
       return;
     }
+    // Multiple Service Packet reply: count, offsets from the count, one reply per request.
     const whole = service === Service.MULTIPLE_SERVICE_PACKET && (status === 0 || status === 0x1e);
-    const m = whole ? parseMultiple(buf, dataOff, dataLen) : undefined;
-    if (m !== undefined && !m.ok) this.out.anomaly(`enip.${m.code}`, m.detail);
+    let count = whole && dataLen >= 2 ? buf.readUInt16LE(dataOff) : 0;
+    if (2 + count * 2 > dataLen) {
+      this.anomaly('bad_multiple', `${count} replies in ${dataLen} bytes`);
+      count = 0;
+    }
     for (let i = 0; i < p.ops.length; i++) {
       const o = p.ops[i]!;
       let ok: boolean | undefined = whole ? undefined : false;
-      if (m?.ok && i * 2 < m.msg.length) {
-        const sub = parseCipResponse(buf, m.msg[i * 2]!, m.msg[i * 2 + 1]!);
-        if (sub.ok) {
-          ok = sub.msg.status === GeneralStatus.SUCCESS || sub.msg.status === GeneralStatus.PARTIAL_TRANSFER;
-          if (ok && sub.msg.service === o.service)
-            this.replied(o, buf, sub.msg.dataOff, sub.msg.dataLen, p.route);
-        } else this.out.anomaly(`enip.${sub.code}`, sub.detail);
+      if (i < count) {
+        const start = buf.readUInt16LE(dataOff + 2 + i * 2);
+        const stop = i + 1 < count ? buf.readUInt16LE(dataOff + 4 + i * 2) : dataLen;
+        const sub = dataOff + start;
+        const subExt = start + 4 <= stop && stop <= dataLen ? buf[sub + 3]! * 2 : -1;
+        if (subExt < 0 || start < 2 + count * 2 || start + 4 + subExt > stop) {
+          this.anomaly('bad_multiple', `reply ${i + 1} of ${count} at offset ${start}`);
+        } else {
+          ok = succeeded(buf[sub + 2]!);
+          if (ok && (buf[sub]! & 0x7f) === o.service && needsReply(o)) {
+            this.replied(o, buf, sub + 4 + subExt, stop - start - 4 - subExt, p.route);
+          }
+        }
       }
       this.out.op(o.kind, o.code, o.target, ok, p.ev);
     }
@@ -289,7 +345,7 @@ export class EnipSession {
     if (o.cls === Class.IDENTITY && o.service === Service.GET_ATTRIBUTES_ALL && o.inst === 1) {
       const id = parseIdentity(buf, off, len);
       if (!id.ok) {
-        this.out.anomaly(`enip.${id.code}`, id.detail);
+        this.anomaly(id.code, id.detail);
         return;
       }
       if (len > 15 + buf[off + 14]!) id.msg.state = buf[off + 15 + buf[off + 14]!]!;
@@ -300,7 +356,7 @@ export class EnipSession {
     } else if (o.conn !== undefined && o.service !== Service.FORWARD_CLOSE) {
       const fo = parseForwardOpenReply(buf, off, len);
       if (!fo.ok) {
-        this.out.anomaly(`enip.${fo.code}`, fo.detail);
+        this.anomaly(fo.code, fo.detail);
         return;
       }
       if (this.conns.length >= MAX_CONNECTIONS) this.conns.shift();
@@ -315,7 +371,7 @@ export class EnipSession {
   private listIdentity(buf: Buffer, off: number, len: number): void {
     const r = parseListIdentityReply(buf, off, len);
     if (!r.ok) {
-      this.out.anomaly(`enip.${r.code}`, r.detail);
+      this.anomaly(r.code, r.detail);
       return;
     }
     for (const item of r.msg) {
@@ -364,9 +420,23 @@ export class EnipSession {
     this.pending.add({ chan, k0, k1, ev: this.ctx.evidence(), ops, multi, route });
   }
 
+  private anomaly(what: string, detail: string): void {
+    this.faults++;
+    this.out.anomaly(`enip.${what}`, detail);
+  }
+
   private emitOps(p: Pending, ok: boolean | undefined): void {
     for (const o of p.ops) this.out.op(o.kind, o.code, o.target, ok, p.ev);
   }
+}
+
+function succeeded(status: number): boolean {
+  return status === GeneralStatus.SUCCESS || status === GeneralStatus.PARTIAL_TRANSFER;
+}
+
+/** Whether a successful reply's data says more than its status (identity, connection ids). */
+function needsReply(o: SubOp): boolean {
+  return o.cls === Class.IDENTITY || o.conn !== undefined;
 }
 
 function connectionTarget(path: Epath, c: Connection | undefined): string | undefined {
