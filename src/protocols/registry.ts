@@ -25,6 +25,7 @@ import { profinetDcp } from './profinet_dcp/index.js';
 import { snmp } from './snmp/index.js';
 import { ssh } from './ssh/index.js';
 import { synphasorTcp, synphasorUdp } from './synphasor/index.js';
+import { tls } from './tls/index.js';
 
 export const analyzers: readonly AnalyzerDescriptor[] = [
   arp,
@@ -62,4 +63,5 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   ssh,
   bacnet,
   mqtt,
+  tls,
 ];
