@@ -21,6 +21,7 @@ import { modbus } from './modbus/index.js';
 import { mqtt } from './mqtt/index.js';
 import { nbns } from './nbns/index.js';
 import { omronTcp, omronUdp } from './omron/index.js';
+import { opcua } from './opcua/index.js';
 import { profinetDcp } from './profinet_dcp/index.js';
 import { snmp } from './snmp/index.js';
 import { ssh } from './ssh/index.js';
@@ -64,4 +65,5 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   bacnet,
   mqtt,
   tls,
+  opcua,
 ];
