@@ -14,6 +14,7 @@ import { enipTcp, enipUdp } from './enip/index.js';
 import { fox } from './fox/index.js';
 import { goose, rgoose } from './goose/index.js';
 import { hartIpTcp, hartIpUdp } from './hart_ip/index.js';
+import { http } from './http/index.js';
 import { iec104 } from './iec104/index.js';
 import { lldp } from './lldp/index.js';
 import { melsecTcp, melsecUdp } from './melsec/index.js';
@@ -66,4 +67,5 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   mqtt,
   tls,
   opcua,
+  http,
 ];
