@@ -117,7 +117,7 @@ export function parseMqtt(buf: Buffer, off: number, len: number, level = 4): Mqt
       break;
     }
     case Type.CONNACK:
-      if (rl < 2) return fail(MqttError.BAD_PACKET, 'CONNACK of ' + rl + ' bytes');
+      if (rl < 2) return fail(MqttError.BAD_PACKET, `CONNACK of ${rl} bytes`);
       m.code = buf[p + 1]!;
       break;
     case Type.PUBLISH: {

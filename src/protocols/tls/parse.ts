@@ -171,7 +171,7 @@ export function parseCertificate(buf: Buffer, off: number, len: number): CertInf
   if (cEnd > end) return undefined;
   const cert = der(buf, off + 6, cEnd);
   const tbs = cert && der(buf, cert.off, cert.end);
-  if (!tbs || tbs.tag !== 0x30) return undefined;
+  if (tbs?.tag !== 0x30) return undefined;
   let p = tbs.off;
   const next = (): Der | undefined => {
     const d = der(buf, p, tbs.end);
