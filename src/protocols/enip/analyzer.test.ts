@@ -247,6 +247,23 @@ describe('enip analyzer (golden traces)', () => {
     expect(anomalies(events).map((e) => e.kind === 'anomaly.observed' && e.code)).toEqual(['enip.bad_io']);
   });
 
+  it('a server on a non-standard port is recognised by content', async () => {
+    const s = new TcpSession(ews, enbt, 51003, 2000).open();
+    s.send(registerSession()).reply(registerSession({ session }));
+    s.send(rr(readTag('Tank.Level'), 1)).reply(
+      rr(cipResponse(Service.READ_TAG, 0, Buffer.from([0xca, 0, 0, 0, 0, 0])), 1),
+    );
+    s.close();
+    const events = await run(s.frames);
+    expect(
+      events.filter((e) => e.kind === 'flow.observed').map((e) => e.kind === 'flow.observed' && e.app),
+    ).toEqual(['enip']);
+    expect(ops(events)).toEqual([
+      ['other', '0x65', undefined, true],
+      ['read', '0x4c', 'Tank.Level', true],
+    ]);
+  });
+
   it('malformed traffic: anomalies, resynchronisation, bounded pending table, never a throw', async () => {
     const s = new TcpSession(ews, enbt, 51001, 44818).open();
     s.send(registerSession()).reply(registerSession({ session }));
@@ -263,6 +280,7 @@ describe('enip analyzer (golden traces)', () => {
     s.send(rr(Buffer.from([0x0e, 0x01, 0xe0, 0x00]), 3));
     s.send(rr(Buffer.from([0x0e, 0x01, 0xe0, 0x00]), 3));
     s.send(rr(cipRequest(0x0a, logical({ cls: 2, inst: 1 }), Buffer.from([0xff, 0x00, 6, 0])), 4));
+    s.send(rr(cipRequest(0x0e, logical({ cls: 0xf5, inst: 1, attr: 2 })), 6).fill(1, 20, 21));
     // Identity attributes cut short.
     s.send(rr(cipRequest(0x01, logical({ cls: 1, inst: 1 })), 5));
     s.reply(rr(cipResponse(0x01, 0, Buffer.from([1, 0, 14, 0])), 5));
@@ -286,11 +304,12 @@ describe('enip analyzer (golden traces)', () => {
         'enip.bad_cpf',
         'enip.bad_path',
         'enip.bad_multiple',
+        'enip.options_set',
         'enip.bad_identity',
         'enip.pending_overflow',
       ]),
     );
-    expect(codes.filter((c) => c === 'enip.pending_overflow')).toHaveLength(7);
+    expect(codes.filter((c) => c === 'enip.pending_overflow')).toHaveLength(8);
     expect(codes.filter((c) => c === 'enip.bad_path')).toHaveLength(2);
     const all = ops(await run(frames));
     expect(all).toContainEqual(['read', '0x0e', 'class 0x01 instance 1 attr 7', true]);

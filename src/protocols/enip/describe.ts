@@ -66,6 +66,11 @@ export function describePath(p: Epath): string | undefined {
   return s === '' ? undefined : s;
 }
 
+/** A connection service's target with the connection ids: "<path> (O->T 0x…, T->O 0x…)". */
+export function withConnectionIds(target: string | undefined, otId: number, toId: number): string {
+  return `${target ?? 'connection'} (O->T 0x${hex(otId, 8)}, T->O 0x${hex(toId, 8)})`;
+}
+
 /** Attribute ids listed in Get/Set_Attribute_List data shown at most. */
 const MAX_LISTED = 8;
 

@@ -141,3 +141,42 @@ function hashBytes(buf: Buffer, off: number, len: number): number {
   for (const end = off + len; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
   return h >>> 0;
 }
+
+/** A connection a Forward Open reply established (Vol 1 §3-5.5.1). */
+export interface Connection extends ConnectionTriad {
+  otId: number;
+  toId: number;
+  /** Where the connection path leads (port segments), for what its messages disclose. */
+  route: string | undefined;
+}
+
+/** Connections remembered per flow; the oldest is forgotten beyond. */
+const MAX_CONNECTIONS = 16;
+
+export class Connections {
+  private readonly list: Connection[] = [];
+
+  add(c: Connection): void {
+    if (this.list.length >= MAX_CONNECTIONS) this.list.shift();
+    this.list.push(c);
+  }
+
+  /** By the O->T id the originator's connected messages carry. */
+  byId(otId: number): Connection | undefined {
+    for (const c of this.list) if (c.otId === otId) return c;
+    return undefined;
+  }
+
+  /** By the triad a Forward Close names. */
+  byTriad(t: ConnectionTriad): Connection | undefined {
+    for (const c of this.list) {
+      if (c.serial === t.serial && c.vendor === t.vendor && c.origSerial === t.origSerial) return c;
+    }
+    return undefined;
+  }
+
+  remove(c: Connection): void {
+    const i = this.list.indexOf(c);
+    if (i >= 0) this.list.splice(i, 1);
+  }
+}

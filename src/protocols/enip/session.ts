@@ -6,9 +6,9 @@
  * carries connected ones, each prefixed by a sequence count the reply repeats); Vol 1 §3-5.5
  * (Connection Manager), §2-5 (Multiple Service Packet).
  * Requests wait in a bounded table (pending.ts) until their reply; a connected request repeated
- * with the same sequence count is a retry of one operation, not a new one. Each service of a Multiple Service Packet is its
- * own operation, answered by its own reply; an Unconnected Send stands for the request it
- * carries, its route appended to the target. Identity (ListIdentity, Identity object
+ * with the same sequence count is a retry of one operation, not a new one. Each service of a
+ * Multiple Service Packet is its own operation, answered by its own reply; an Unconnected Send
+ * stands for the request it carries, its route appended to the target. Identity (ListIdentity, Identity object
  * Get_Attributes_All / Get_Attribute_Single) goes on the sender of the reply: its IP, and its
  * MAC when the frame was not routed. Identity answered through an Unconnected Send route, or over
  * a connection whose Forward Open path routes on, is a module behind that IP (e.g. the controller
@@ -17,14 +17,10 @@
  * Not handled: ListServices / ListInterfaces contents, PCCC payloads, Get_Attribute_List
  * values of the Identity object, implicit (class 0/1) I/O contents.
  */
-import { L3, type Packet } from '../../capture/packet.js';
-import { macToString } from '../../events/format.js';
-import type { AssetFacts, Endpoint, OpKind } from '../../events/types.js';
+import type { OpKind } from '../../events/types.js';
 import type { AnalyzerContext } from '../analyzer.js';
 import type { FlowEmitter } from '../emit.js';
-import { senderIp } from '../endpoint.js';
 import {
-  type ConnectionTriad,
   type Epath,
   parseCipRequest,
   parseForwardClose,
@@ -43,7 +39,9 @@ import {
   identityFacts,
   opKind,
   statusFacts,
+  withConnectionIds,
 } from './describe.js';
+import { identityAt } from './identity.js';
 import {
   hex,
   locateSendData,
@@ -54,6 +52,7 @@ import {
 } from './parse.js';
 import {
   Channel,
+  Connections,
   MAX_PENDING,
   type Pending,
   PendingTable,
@@ -63,27 +62,12 @@ import {
   type Template,
 } from './pending.js';
 
-/** Connections remembered from Forward Open replies per flow. */
-const MAX_CONNECTIONS = 16;
-
-interface Connection extends ConnectionTriad {
-  otId: number;
-  toId: number;
-  /** Where the connection path leads (port segments), for what its messages disclose. */
-  route: string | undefined;
-}
-
-/** TTLs senders start with: seen as is, the frame crossed no router and its MAC is the sender's. */
-function onLink(p: Packet): boolean {
-  return p.ttl === 64 || p.ttl === 128 || p.ttl === 255 || p.ttl === 32;
-}
-
 export class EnipSession {
   private readonly pending = new PendingTable((old) => {
     this.out.anomaly('enip.pending_overflow', `more than ${MAX_PENDING} requests awaiting replies`);
     this.emitOps(old, undefined);
   });
-  private readonly conns: Connection[] = [];
+  private readonly conns = new Connections();
   private readonly templates = new RequestTemplates();
   /** Anomalies raised so far: a request that raised one is not remembered as a template. */
   private faults = 0;
@@ -106,6 +90,9 @@ export class EnipSession {
     const command = buf.readUInt16LE(off);
     const status = buf.readUInt32LE(off + 8);
     const bodyOff = off + HEADER_LEN;
+    // Options must be zero; a receiver discards the message otherwise (Vol 2 §2-3.1). Noted, read anyway.
+    if (buf.readUInt32LE(off + 20) !== 0)
+      this.anomaly('options_set', `options 0x${hex(buf.readUInt32LE(off + 20), 8)}`);
     switch (command) {
       case Command.NOP:
       case Command.UNREGISTER_SESSION:
@@ -188,7 +175,7 @@ export class EnipSession {
       return;
     }
     // A connected request travels the connection's path: what it learns is about the module there.
-    const conn = !unconnected && at.addrLen >= 4 ? this.byId(buf.readUInt32LE(at.addrOff)) : undefined;
+    const conn = !unconnected && at.addrLen >= 4 ? this.conns.byId(buf.readUInt32LE(at.addrOff)) : undefined;
     this.request(chan, k0, k1, buf, cipOff, cipLen, conn?.route);
   }
 
@@ -274,7 +261,9 @@ export class EnipSession {
       const fc = parseForwardClose(buf, dataOff, dataLen);
       if (fc.ok) {
         o.conn = fc.msg;
-        o.target = connectionTarget(fc.msg.path, this.connection(fc.msg));
+        const c = this.conns.byTriad(fc.msg);
+        o.target = describePath(fc.msg.path);
+        if (c !== undefined) o.target = withConnectionIds(o.target, c.otId, c.toId);
       } else this.anomaly(fc.code, fc.detail);
     } else if (
       path.cls === Class.CONNECTION_MANAGER &&
@@ -349,22 +338,21 @@ export class EnipSession {
         return;
       }
       if (len > 15 + buf[off + 14]!) id.msg.state = buf[off + 15 + buf[off + 14]!]!;
-      this.identity(identityFacts(id.msg), statusFacts(id.msg), route);
+      identityAt(this.out, this.ctx.packet, identityFacts(id.msg), statusFacts(id.msg), route);
     } else if (o.cls === Class.IDENTITY && o.service === Service.GET_ATTRIBUTE_SINGLE && o.inst === 1) {
       const facts = identityAttributeFacts(o.attr, buf, off, len);
-      if (facts !== undefined) this.identity(facts, undefined, route);
+      if (facts !== undefined) identityAt(this.out, this.ctx.packet, facts, undefined, route);
     } else if (o.conn !== undefined && o.service !== Service.FORWARD_CLOSE) {
       const fo = parseForwardOpenReply(buf, off, len);
       if (!fo.ok) {
         this.anomaly(fo.code, fo.detail);
         return;
       }
-      if (this.conns.length >= MAX_CONNECTIONS) this.conns.shift();
-      this.conns.push({ ...fo.msg, route: o.connRoute });
-      o.target = `${o.target ?? 'connection'} (O->T 0x${hex(fo.msg.otId, 8)}, T->O 0x${hex(fo.msg.toId, 8)})`;
+      this.conns.add({ ...fo.msg, route: o.connRoute });
+      o.target = withConnectionIds(o.target, fo.msg.otId, fo.msg.toId);
     } else if (o.conn !== undefined) {
-      const c = this.connection(o.conn);
-      if (c) this.conns.splice(this.conns.indexOf(c), 1);
+      const c = this.conns.byTriad(o.conn);
+      if (c) this.conns.remove(c);
     }
   }
 
@@ -378,35 +366,8 @@ export class EnipSession {
       const facts = identityFacts(item.identity);
       // The device's own statement of its address: a fact, never the subject (NAT, multihoming).
       facts['enip.socket_address'] = item.socketAddress;
-      this.identity(facts, statusFacts(item.identity), undefined);
+      identityAt(this.out, this.ctx.packet, facts, statusFacts(item.identity), undefined);
     }
-  }
-
-  private identity(facts: AssetFacts, status: AssetFacts | undefined, route: string | undefined): void {
-    const p = this.ctx.packet;
-    const ip = senderIp(p);
-    if (ip === undefined) return;
-    const at: Endpoint = { ip };
-    if (route === undefined && p.srcMac >= 0 && onLink(p) && p.l3 !== L3.None) at.mac = macToString(p.srcMac);
-    if (p.vlan >= 0) at.vlan = p.vlan;
-    if (route !== undefined) {
-      facts['enip.route'] = route;
-      if (status !== undefined) status['enip.route'] = route;
-    }
-    this.out.asset(at, facts);
-    if (status !== undefined) this.out.asset(at, status);
-  }
-
-  private byId(otId: number): Connection | undefined {
-    for (const c of this.conns) if (c.otId === otId) return c;
-    return undefined;
-  }
-
-  private connection(t: ConnectionTriad): Connection | undefined {
-    for (const c of this.conns) {
-      if (c.serial === t.serial && c.vendor === t.vendor && c.origSerial === t.origSerial) return c;
-    }
-    return undefined;
   }
 
   private add(
@@ -437,10 +398,4 @@ function succeeded(status: number): boolean {
 /** Whether a successful reply's data says more than its status (identity, connection ids). */
 function needsReply(o: SubOp): boolean {
   return o.cls === Class.IDENTITY || o.conn !== undefined;
-}
-
-function connectionTarget(path: Epath, c: Connection | undefined): string | undefined {
-  const base = describePath(path);
-  if (c === undefined) return base;
-  return `${base ?? 'connection'} (O->T 0x${hex(c.otId, 8)}, T->O 0x${hex(c.toId, 8)})`;
 }
