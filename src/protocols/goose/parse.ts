@@ -83,14 +83,17 @@ function berLen(buf: Buffer, p: number, end: number): number {
   const n = b & 0x7f;
   if (n === 0 || n > 3 || p + 1 + n > end) return -1;
   lenOctets = 1 + n;
-  return buf.readUIntBE(p + 1, n);
+  let v = 0;
+  for (let i = 1; i <= n; i++) v = v * 256 + buf[p + i]!;
+  return v;
 }
 
 /** A BER INTEGER as an unsigned number (counters are 0..2^32-1, some encoders add a 0 byte). */
 function uint(buf: Buffer, p: number, len: number): number {
-  if (len < 1 || len > 5) return -1;
-  if (len === 5 && buf[p] !== 0) return -1;
-  return buf.readUIntBE(p, len);
+  if (len < 1 || len > 5 || (len === 5 && buf[p] !== 0)) return -1;
+  let v = 0;
+  for (let i = 0; i < len; i++) v = v * 256 + buf[p + i]!;
+  return v;
 }
 
 /** Parse the Ethernet payload of a GOOSE frame (after the EtherType, padding allowed). */

@@ -29,18 +29,17 @@
  */
 import type { AnalyzerDescriptor, Direction, ProbeResult } from '../analyzer.js';
 import { StreamFramer } from '../framer.js';
-import { MAX_CHUNK, MsgType, PORT_OPCUA } from './consts.js';
+import { Chunk, MAX_CHUNK, PORT_OPCUA } from './consts.js';
 import { headerSize, measureUa } from './parse.js';
 import { UaSession } from './session.js';
 
-/** A UA-TCP header with a known type, a chunk type it allows and a sane size. */
+/**
+ * A final chunk ("HELF", "ACKF", "OPNF", "MSGF", "CLOF", "ERRF", "RHEF") with a sane size: a
+ * flow picked up mid-stream is recognised at its next final chunk.
+ */
 export function probeOpcua(buf: Buffer, off: number, len: number): ProbeResult {
   if (len < 8) return 'more';
-  const size = headerSize(buf, off, len);
-  if (size <= 0) return 'no';
-  // A first message is HEL (or RHE with reverse connect); mid-stream, any of them.
-  const type = buf.readUIntBE(off, 3);
-  return type === MsgType.HEL || type === MsgType.RHE || size <= len ? 'yes' : 'no';
+  return buf[off + 3] === Chunk.FINAL && headerSize(buf, off, len) > 0 ? 'yes' : 'no';
 }
 
 export const opcua: AnalyzerDescriptor = {
