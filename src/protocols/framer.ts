@@ -69,6 +69,12 @@ export class StreamFramer {
     return !this.lost;
   }
 
+  /**
+   * Complete the message held in `pending` from `buf[pos, end)`. Returns where in-place
+   * processing resumes, or -1 when the input is used up (or the stream was given up).
+   * `pending` can hold more than one message: while measuring, up to 64 header bytes are
+   * taken, and a short message leaves the next one's first bytes behind it.
+   */
   private fillPending(buf: Buffer, pos: number, end: number): number {
     for (;;) {
       const p = this.pending!;
@@ -81,17 +87,25 @@ export class StreamFramer {
         this.fail('too-large', `message of ${need} bytes`);
         return -1;
       }
-      // Take just enough to complete the message, or to learn its length (headers are small).
-      const want = need === 0 ? Math.min(end - pos, 64) : need - this.pendingLen;
-      const take = Math.min(want, end - pos);
-      this.stash(buf, pos, take);
-      pos += take;
-      if (need > 0 && this.pendingLen === need) {
-        this.pendingLen = 0;
-        this.onMessage(this.pending!, 0, need);
-        return pos;
+      if (need > 0 && this.pendingLen >= need) {
+        const extra = this.pendingLen - need;
+        this.onMessage(p, 0, need);
+        if (this.lost) return -1;
+        if (extra === 0) {
+          this.pendingLen = 0;
+          return pos;
+        }
+        p.copy(p, 0, need, need + extra);
+        this.pendingLen = extra;
+        continue;
       }
       if (pos >= end) return -1;
+      // Take just enough to complete the message, or to learn its length (headers are small).
+      const want = need === 0 ? 64 : need - this.pendingLen;
+      const take = Math.min(want, end - pos);
+      this.stash(buf, pos, take);
+      if (this.lost) return -1;
+      pos += take;
     }
   }
 
