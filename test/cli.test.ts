@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../src/capture/summary.js';
 import type { LineguardEvent } from '../src/events/types.js';
+import type { Inventory } from '../src/inventory/types.js';
 import { buildDns, dnsAnswer } from '../src/protocols/dns/build.js';
 import { udpFrame } from '../src/sim/frames.js';
 import { writePcap } from '../src/sim/pcap-writer.js';
@@ -49,7 +50,7 @@ describe('lineguard analyze', () => {
     expect(r.stdout).toContain(`packets   ${packets}`);
     expect(r.stdout).toMatch(/flows\s+2\s+\(tcp 1, udp 1/);
     expect(r.stdout).toMatch(/10\.10\.1\.20 +00:0e:8c:00:00:20/);
-    expect(r.stdout).toContain('tcp/502');
+    expect(r.stdout).toMatch(/^ {2}modbus +16 /m);
   });
 
   it('prints the same as JSON', async () => {
@@ -59,7 +60,7 @@ describe('lineguard analyze', () => {
     expect(s.packets).toBe(packets);
     expect(s.flows).toMatchObject({ total: 2, tcp: 1, udp: 1 });
     expect(s.hosts.map((h) => h.ip)).toEqual(['10.10.1.10', '10.10.1.20', '10.10.2.30']);
-    expect(s.protocols.find((p) => p.name === 'tcp/502')).toMatchObject({ packets: 16, flows: 1 });
+    expect(s.protocols.find((p) => p.name === 'modbus')).toMatchObject({ packets: 16, flows: 1 });
   });
 
   it('writes the event stream, and only a complete file', async () => {
@@ -80,6 +81,33 @@ describe('lineguard analyze', () => {
       tcpState: 'closed',
     });
     expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('prints the inventory and writes it as JSON and CSV', async () => {
+    const json = join(dir, 'assets.json');
+    const csv = join(dir, 'assets.csv');
+    const r = await runCli(['analyze', '--inventory', json, '--csv', csv, capture]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Inventory: 3 assets/m);
+    expect(r.stdout).toMatch(
+      /^ {2}plc \(L1\) +10\.10\.1\.20 +00:0e:8c:00:00:20 +Siemens AG +.* modbus\* +1$/m,
+    );
+    const inv = JSON.parse(readFileSync(json, 'utf8')) as Inventory;
+    const plcAsset = inv.assets.find((a) => a.ips.includes(plc.ip))!;
+    expect(plcAsset).toMatchObject({
+      id: `mac:${plc.mac}`,
+      macs: [plc.mac],
+      role: { role: 'plc' },
+      purdue: { level: 1 },
+    });
+    expect(plcAsset.peers.find((p) => p.asset === `mac:${hmi.mac}`)).toMatchObject({
+      as: 'server',
+      protocols: ['modbus'],
+      opsReceived: { read: 5 },
+    });
+    const rows = readFileSync(csv, 'utf8').trim().split('\r\n');
+    expect(rows).toHaveLength(4);
+    expect(rows.find((l) => l.includes(plc.ip))).toMatch(/^mac:00:0e:8c:00:00:20,plc,/);
   });
 
   it('reads standard input and gzip', async () => {
