@@ -247,12 +247,15 @@ describe('enip analyzer (golden traces)', () => {
     expect(anomalies(events).map((e) => e.kind === 'anomaly.observed' && e.code)).toEqual(['enip.bad_io']);
   });
 
-  it('a server on a non-standard port is recognised by content', async () => {
+  it('a server on a non-standard port is recognised by content; a header split after 2 bytes', async () => {
     const s = new TcpSession(ews, enbt, 51003, 2000).open();
     s.send(registerSession()).reply(registerSession({ session }));
-    s.send(rr(readTag('Tank.Level'), 1)).reply(
-      rr(cipResponse(Service.READ_TAG, 0, Buffer.from([0xca, 0, 0, 0, 0, 0])), 1),
-    );
+    // A header cut after 2 bytes, its rest arriving with the next message: both come out whole.
+    const read = rr(readTag('Tank.Level'), 1);
+    const write = rr(writeTag('Tank.Setpoint', 0xca, Buffer.alloc(4)), 2);
+    s.send(read.subarray(0, 2)).send(Buffer.concat([read.subarray(2), write]));
+    s.reply(rr(cipResponse(Service.READ_TAG, 0, Buffer.from([0xca, 0, 0, 0, 0, 0])), 1));
+    s.reply(rr(cipResponse(Service.WRITE_TAG, 0), 2));
     s.close();
     const events = await run(s.frames);
     expect(
@@ -261,6 +264,7 @@ describe('enip analyzer (golden traces)', () => {
     expect(ops(events)).toEqual([
       ['other', '0x65', undefined, true],
       ['read', '0x4c', 'Tank.Level', true],
+      ['write', '0x4d', 'Tank.Setpoint', true],
     ]);
   });
 
