@@ -90,7 +90,7 @@ describe('lineguard analyze', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Inventory: 3 assets/m);
     expect(r.stdout).toMatch(
-      /^ {2}plc \(L1\) +10\.10\.1\.20 +00:0e:8c:00:00:20 +Siemens AG +.* modbus\* +1$/m,
+      /^ {2}plc \(L1\) +10\.10\.1\.20 +00:0e:8c:00:00:20 +Siemens AG +.* dns\*,modbus\* +2$/m,
     );
     const inv = JSON.parse(readFileSync(json, 'utf8')) as Inventory;
     const plcAsset = inv.assets.find((a) => a.ips.includes(plc.ip))!;
