@@ -82,6 +82,8 @@ export interface Binding {
   last: number;
 }
 
+type OpPairHit = { client: Endpoint; server: Endpoint; pair: Pair; protocol: string; lastCode: string };
+
 const BINDING_PROTOCOLS = new Set(['arp', 'dhcp', 'dhcpv6', 'nbns', 'profinet_dcp']);
 
 function isGroupMac(mac: string): boolean {
@@ -96,10 +98,8 @@ export class Observations implements EventSink {
   /** Observations dropped because the node cap was reached. */
   dropped = 0;
   /** Operations reuse their flow's endpoint objects: remember the pair per client object. */
-  private readonly pairByEndpoint = new WeakMap<
-    Endpoint,
-    { server: Endpoint; pair: Pair; protocol: string }
-  >();
+  private readonly pairByEndpoint = new WeakMap<Endpoint, OpPairHit>();
+  private lastOp: OpPairHit | null = null;
 
   emit(e: LineguardEvent): void {
     switch (e.kind) {
@@ -191,21 +191,60 @@ export class Observations implements EventSink {
     return p;
   }
 
+  /**
+   * The busiest path (one call per industrial operation): a one-entry cache on the flow's
+   * shared endpoint objects, then a WeakMap; counting by a switch on the kind; and a code is
+   * only recorded when it differs from the pair's previous one (polls repeat one code).
+   */
   private op(e: OpObserved): void {
-    let hit = this.pairByEndpoint.get(e.client);
-    if (!hit || hit.server !== e.server || hit.protocol !== e.protocol) {
-      const ck = this.keyOf(e.client);
-      const sk = this.keyOf(e.server);
-      if (!ck || !sk) return;
-      if (!this.node(ck, e.evidence.ts) || !this.node(sk, e.evidence.ts)) return;
-      hit = { server: e.server, pair: this.pair(ck, sk), protocol: e.protocol };
-      hit.pair.protocols.add(e.protocol);
-      this.pairByEndpoint.set(e.client, hit);
+    let hit = this.lastOp;
+    if (hit === null || hit.client !== e.client || hit.server !== e.server || hit.protocol !== e.protocol) {
+      hit = this.pairByEndpoint.get(e.client) ?? null;
+      if (hit === null || hit.server !== e.server || hit.protocol !== e.protocol) {
+        const ck = this.keyOf(e.client);
+        const sk = this.keyOf(e.server);
+        if (!ck || !sk) return;
+        if (!this.node(ck, e.evidence.ts) || !this.node(sk, e.evidence.ts)) return;
+        hit = {
+          client: e.client,
+          server: e.server,
+          pair: this.pair(ck, sk),
+          protocol: e.protocol,
+          lastCode: '',
+        };
+        hit.pair.protocols.add(e.protocol);
+        this.pairByEndpoint.set(e.client, hit);
+      }
+      this.lastOp = hit;
     }
-    const pair = hit.pair;
-    const kind: OpKind = e.op;
-    pair.ops[kind] = (pair.ops[kind] ?? 0) + 1;
-    if (pair.codes.size < MAX_CODES_PER_PAIR) pair.codes.add(`${e.protocol}:${e.code}`);
+    const ops = hit.pair.ops;
+    switch (e.op) {
+      case 'read':
+        ops.read = (ops.read ?? 0) + 1;
+        break;
+      case 'write':
+        ops.write = (ops.write ?? 0) + 1;
+        break;
+      case 'program':
+        ops.program = (ops.program ?? 0) + 1;
+        break;
+      case 'control':
+        ops.control = (ops.control ?? 0) + 1;
+        break;
+      case 'diagnostic':
+        ops.diagnostic = (ops.diagnostic ?? 0) + 1;
+        break;
+      case 'identify':
+        ops.identify = (ops.identify ?? 0) + 1;
+        break;
+      default:
+        ops.other = (ops.other ?? 0) + 1;
+    }
+    if (e.code !== hit.lastCode) {
+      hit.lastCode = e.code;
+      const codes = hit.pair.codes;
+      if (codes.size < MAX_CODES_PER_PAIR) codes.add(`${e.protocol}:${e.code}`);
+    }
   }
 
   private asset(e: AssetObserved): void {
