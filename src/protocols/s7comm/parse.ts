@@ -54,43 +54,70 @@ export interface S7Pdu {
 
 export type S7Parse = { ok: true; msg: S7Pdu } | { ok: false; code: S7ErrorCode; detail: string };
 
-function fail(code: S7ErrorCode, detail: string): S7Parse {
-  return { ok: false, code, detail };
+/** An empty PDU to parse into (`readS7`). */
+export function emptyPdu(): S7Pdu {
+  return {
+    rosctr: 0,
+    pduRef: 0,
+    errorClass: 0,
+    errorCode: 0,
+    paramOff: 0,
+    paramLen: 0,
+    dataOff: 0,
+    dataLen: 0,
+    func: -1,
+  };
 }
 
 /** Parse the S7comm PDU in `buf[off, off + len)`. */
 export function parseS7(buf: Buffer, off: number, len: number): S7Parse {
+  const msg = emptyPdu();
+  const err = readS7(buf, off, len, msg);
+  return err === undefined ? { ok: true, msg } : err;
+}
+
+/**
+ * `parseS7` into a caller's PDU (the analyzer reuses one per flow: no allocation per PDU but
+ * the userdata part); returns the error, or undefined when `msg` holds the PDU.
+ */
+export function readS7(
+  buf: Buffer,
+  off: number,
+  len: number,
+  msg: S7Pdu,
+): { ok: false; code: S7ErrorCode; detail: string } | undefined {
   const end = Math.min(off + len, buf.length);
-  if (end - off < HEADER) return fail('truncated', `${end - off} bytes`);
-  if (buf[off] !== PROTOCOL_ID) return fail('bad_header', `protocol id 0x${buf[off]!.toString(16)}`);
+  if (end - off < HEADER) return { ok: false, code: 'truncated', detail: `${end - off} bytes` };
+  if (buf[off] !== PROTOCOL_ID)
+    return { ok: false, code: 'bad_header', detail: `protocol id 0x${buf[off]!.toString(16)}` };
   const rosctr = buf[off + 1]!;
   const ack = rosctr === Rosctr.ACK || rosctr === Rosctr.ACK_DATA;
   if (!ack && rosctr !== Rosctr.JOB && rosctr !== Rosctr.USERDATA)
-    return fail('bad_header', `ROSCTR ${rosctr}`);
+    return { ok: false, code: 'bad_header', detail: `ROSCTR ${rosctr}` };
   const hlen = ack ? HEADER_ACK : HEADER;
-  if (end - off < hlen) return fail('truncated', `${end - off} bytes for a ${hlen}-byte header`);
+  if (end - off < hlen)
+    return { ok: false, code: 'truncated', detail: `${end - off} bytes for a ${hlen}-byte header` };
   const paramLen = buf.readUInt16BE(off + 6);
   const dataLen = buf.readUInt16BE(off + 8);
   const paramOff = off + hlen;
   const dataOff = paramOff + paramLen;
   if (dataOff + dataLen > end)
-    return fail('bad_length', `parameter ${paramLen} + data ${dataLen} bytes past a ${end - off}-byte PDU`);
-  const msg: S7Pdu = {
-    rosctr,
-    pduRef: buf.readUInt16BE(off + 4),
-    errorClass: ack ? buf[off + 10]! : 0,
-    errorCode: ack ? buf[off + 11]! : 0,
-    paramOff,
-    paramLen,
-    dataOff,
-    dataLen,
-    func: rosctr !== Rosctr.USERDATA && paramLen > 0 ? buf[paramOff]! : -1,
-  };
-  if (rosctr === Rosctr.USERDATA) {
-    const ud = parseUserdata(buf, paramOff, paramLen, dataOff, dataLen);
-    if (ud) msg.ud = ud;
-  }
-  return { ok: true, msg };
+    return {
+      ok: false,
+      code: 'bad_length',
+      detail: `parameter ${paramLen} + data ${dataLen} bytes past a ${end - off}-byte PDU`,
+    };
+  msg.rosctr = rosctr;
+  msg.pduRef = buf.readUInt16BE(off + 4);
+  msg.errorClass = ack ? buf[off + 10]! : 0;
+  msg.errorCode = ack ? buf[off + 11]! : 0;
+  msg.paramOff = paramOff;
+  msg.paramLen = paramLen;
+  msg.dataOff = dataOff;
+  msg.dataLen = dataLen;
+  msg.func = rosctr !== Rosctr.USERDATA && paramLen > 0 ? buf[paramOff]! : -1;
+  msg.ud = rosctr === Rosctr.USERDATA ? parseUserdata(buf, paramOff, paramLen, dataOff, dataLen) : undefined;
+  return undefined;
 }
 
 function parseUserdata(

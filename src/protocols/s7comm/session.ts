@@ -42,10 +42,11 @@ import {
 } from './consts.js';
 import {
   blockFileName,
+  emptyPdu,
   itemsOk,
   parseItems,
-  parseS7,
   piService,
+  readS7,
   type S7Pdu,
   type S7Userdata,
   setupCommunication,
@@ -53,7 +54,7 @@ import {
   szlRequest,
 } from './parse.js';
 import { szlIdentity } from './szl.js';
-import { blockName, itemsText, piText } from './targets.js';
+import { blockName, HEX_CODES, itemsText, piText, TargetCache } from './targets.js';
 
 interface S7Pending extends PendingOp {
   /** Job function, or -1 for userdata. */
@@ -81,6 +82,9 @@ class S7commSession implements IsoUser {
   /** A fragmented identity SZL response being reassembled. */
   private szl: { id: number; from: Direction; buf: Buffer; len: number } | null = null;
   private connectionFacts = false;
+  private readonly targets = new TargetCache();
+  /** The PDU being handled, parsed in place. */
+  private readonly pdu = emptyPdu();
 
   constructor(
     private readonly ctx: AnalyzerContext,
@@ -90,12 +94,12 @@ class S7commSession implements IsoUser {
   }
 
   tsdu(dir: Direction, buf: Buffer, off: number, len: number): boolean {
-    const r = parseS7(buf, off, len);
-    if (!r.ok) {
-      this.out[0].anomaly(`s7comm.${r.code}`, r.detail);
+    const m = this.pdu;
+    const err = readS7(buf, off, len, m);
+    if (err !== undefined) {
+      this.out[0].anomaly(`s7comm.${err.code}`, err.detail);
       return false;
     }
-    const m = r.msg;
     if (m.rosctr === Rosctr.JOB) this.job(dir, buf, m);
     else if (m.rosctr === Rosctr.USERDATA) this.userdata(dir, buf, m);
     else this.ack(dir, buf, m);
@@ -117,9 +121,14 @@ class S7commSession implements IsoUser {
     switch (func) {
       case Func.READ_VAR:
       case Func.WRITE_VAR: {
+        target = this.targets.get(buf, m.paramOff, m.paramLen);
+        if (target !== undefined) break;
         const items = parseItems(buf, m);
         if (typeof items === 'string') this.out[0].anomaly('s7comm.bad_item', items);
-        else target = itemsText(items.items, items.total);
+        else {
+          target = itemsText(items.items, items.total);
+          this.targets.set(buf, m.paramOff, m.paramLen, target);
+        }
         break;
       }
       case Func.REQUEST_DOWNLOAD:
@@ -147,7 +156,7 @@ class S7commSession implements IsoUser {
         target = stopService(buf, m);
         break;
     }
-    const code = func < 0 ? 'none' : `0x${hex2(func)}`;
+    const code = func < 0 ? 'none' : HEX_CODES[func]!;
     this.request(dir, m.pduRef, {
       op,
       code,

@@ -75,3 +75,47 @@ export function piText(service: string, args: string): string {
 function hex2(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
+
+/**
+ * Targets of recently seen Read/Write Var parameter blocks. HMIs and SCADA poll the same items
+ * over and over: a hit (same bytes) skips decoding the items and building the text again.
+ * Small and per flow: `size` entries, replaced round-robin.
+ */
+export class TargetCache {
+  private readonly hashes: number[] = [];
+  private readonly keys: Buffer[] = [];
+  private readonly values: string[] = [];
+  private next = 0;
+
+  constructor(private readonly size = 16) {}
+
+  get(buf: Buffer, off: number, len: number): string | undefined {
+    const h = fnv1a(buf, off, len);
+    for (let i = 0; i < this.hashes.length; i++) {
+      if (this.hashes[i] !== h) continue;
+      const k = this.keys[i]!;
+      if (k.length === len && buf.compare(k, 0, len, off, off + len) === 0) return this.values[i];
+    }
+    return undefined;
+  }
+
+  set(buf: Buffer, off: number, len: number, value: string): void {
+    const i = this.next;
+    this.next = (i + 1) % this.size;
+    this.hashes[i] = fnv1a(buf, off, len);
+    this.keys[i] = Buffer.from(buf.subarray(off, off + len));
+    this.values[i] = value;
+  }
+}
+
+function fnv1a(buf: Buffer, off: number, len: number): number {
+  let h = 0x811c9dc5;
+  for (let i = off; i < off + len; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** `0x00` … `0xff`, built once: operation codes are on the hot path. */
+export const HEX_CODES: readonly string[] = Array.from(
+  { length: 256 },
+  (_, i) => `0x${i.toString(16).padStart(2, '0')}`,
+);
