@@ -2,13 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
 import { flowEvents } from '../../capture/testing/support.js';
-import type { OpObserved } from '../../events/types.js';
 import type { Host } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { setupAck, setupJob } from '../s7comm/build.js';
 import { anomalies, fuzzFrames, golden } from '../testing/engine.js';
 import { cc, cr, dt, dtFragments, s7Tsap, tpkt } from './build.js';
+import { operations } from './testing/tsdus.js';
 
 const pg: Host = { mac: '02:00:00:00:01:0a', ip: '10.1.0.10' };
 const plc: Host = { mac: '00:1b:1b:00:00:28', ip: '10.1.0.40' };
@@ -20,8 +20,8 @@ function connect(s: TcpSession): TcpSession {
     .reply(cc({ dstRef: 1, srcRef: 0x44, callingTsap: s7Tsap(1, 0, 0), calledTsap: s7Tsap(1, 0, 2) }));
 }
 
-const ops = (events: Awaited<ReturnType<typeof analyzeBytes>>['events']) =>
-  events.filter((e): e is OpObserved => e.kind === 'op.observed');
+/** Operations one per entry (repeat summaries expanded), in frame order. */
+const ops = operations;
 
 describe('cotp analyzer', () => {
   it('reassembles DT fragments and TPKTs split over segments, names the flow s7comm', async () => {

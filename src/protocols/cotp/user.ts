@@ -3,7 +3,6 @@
  * the protocols it carries on port 102: S7comm, S7comm-plus, and the OSI upper layers with MMS.
  * One user instance per flow and protocol, fed whole TSDUs per direction.
  */
-import type { LineguardEvent } from '../../events/types.js';
 import type { AnalyzerContext, Direction } from '../analyzer.js';
 import { FlowEmitter } from '../emit.js';
 
@@ -34,11 +33,9 @@ export type IsoUserFactory = (ctx: AnalyzerContext, conn: IsoConnection) => IsoU
  * Anomalies go through `out[0]`.
  */
 export function emitters(ctx: AnalyzerContext, protocol: string): readonly [FlowEmitter, FlowEmitter] {
-  const reversed = {
-    emit: (e: LineguardEvent) => ctx.emit(e),
-    evidence: () => ctx.evidence(),
-    anomaly: (code: string, detail?: string) => ctx.anomaly(code, detail),
-    flow: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client },
-  };
+  // The same context (every member, present and future) with the flow's ends swapped.
+  const reversed: AnalyzerContext = Object.create(ctx, {
+    flow: { value: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client } },
+  });
   return [new FlowEmitter(ctx, protocol), new FlowEmitter(reversed, protocol)];
 }

@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
 import { flowEvents } from '../../capture/testing/support.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { OpObserved } from '../../events/types.js';
 import type { Host } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { cc, cr, dt, dtFragments } from '../cotp/build.js';
-import { missingIdentity, truthFacts } from '../cotp/testing/tsdus.js';
+import { missingIdentity, operations, truthFacts } from '../cotp/testing/tsdus.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
 import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
 import {
@@ -34,7 +34,8 @@ import {
 const scada: Host = { mac: '02:00:00:00:03:0a', ip: '10.3.0.10' };
 const relay: Host = { mac: '00:09:8e:00:61:50', ip: '10.3.0.50' };
 
-const opsOf = (events: LineguardEvent[]) => events.filter((e): e is OpObserved => e.kind === 'op.observed');
+/** Operations one per entry (repeat summaries expanded), in frame order. */
+const opsOf = operations;
 const brief = (o: OpObserved) => [o.op, o.code, o.target, o.ok];
 
 function associated(port: number): TcpSession {
@@ -82,8 +83,8 @@ describe('mms analyzer (golden traces)', () => {
       ['program', '76', 'settings.cid', true],
       ['program', '46', 'new.cid → settings.cid', true],
       ['other', 'informationReport', 'RPT', undefined],
-      ['other', 'conclude', undefined, true],
       ['read', '4', 'REL670LD0/XCBR1$ST$Pos', undefined],
+      ['other', 'conclude', undefined, true],
     ]);
     // The report is the relay's: it is the server of that operation too.
     expect(opsOf(all.events).every((o) => o.server.ip === relay.ip)).toBe(true);

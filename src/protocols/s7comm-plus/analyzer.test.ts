@@ -2,11 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
 import { flowEvents } from '../../capture/testing/support.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { OpObserved } from '../../events/types.js';
 import type { Host } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { cc, cr, dt } from '../cotp/build.js';
+import { operations } from '../cotp/testing/tsdus.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
 import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
 import {
@@ -27,7 +28,8 @@ const tia: Host = { mac: '02:00:00:00:02:0a', ip: '10.2.0.10' };
 const s1200: Host = { mac: '00:1c:06:00:12:00', ip: '10.2.0.191' };
 const SESSION = 0x3c0;
 
-const opsOf = (events: LineguardEvent[]) => events.filter((e): e is OpObserved => e.kind === 'op.observed');
+/** Operations one per entry (repeat summaries expanded), in frame order. */
+const opsOf = operations;
 const brief = (o: OpObserved) => [o.op, o.code, o.target, o.ok];
 
 function session(port: number, called = 'SIMATIC-ROOT-ES'): TcpSession {
@@ -91,11 +93,11 @@ describe('s7comm-plus analyzer (golden traces)', () => {
       ['program', '0x0556', undefined, true],
       ['program', '0x04ca', 'object', true],
       ['program', '0x0560', undefined, true],
-      ['read', '0x0586', undefined, false],
+      ['read', '0x0586', 'object 0x000089f9', false],
       ['control', '0x04f2', 'CPU operating state → STOP', true],
-      ['read', '0x04bb', undefined, true],
+      ['read', '0x04bb', 'area 0x00000003', true],
       ['other', '0x04d4', 'session', true],
-      ['read', '0x0524', undefined, undefined],
+      ['read', '0x0524', 'object 0x00000031', undefined],
     ]);
     const facts = assets(events).map((e) => [e.at, e.facts]);
     expect(facts).toEqual([

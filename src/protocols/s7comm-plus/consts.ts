@@ -19,6 +19,10 @@ export const DIGEST_LEN = 32;
 
 export const Opcode = { REQUEST: 0x31, RESPONSE: 0x32, NOTIFICATION: 0x33, RESPONSE2: 0x02 } as const;
 
+/**
+ * Function codes. 0x0586 is GetVarSubStreamed (a read, e.g. of a block's attributes), not
+ * Invoke: Invoke is 0x056b. The S7-1200 captures show 0x0586 requests answered with data.
+ */
 export const Fn = {
   ERROR: 0x04b1,
   EXPLORE: 0x04bb,

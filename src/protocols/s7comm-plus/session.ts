@@ -155,6 +155,10 @@ class S7commPlusSession implements IsoUser {
       target = id === this.session ? 'session' : id >= 0 ? `object 0x${hex(id)}` : undefined;
     } else if (fn === Fn.CREATE_OBJECT) {
       target = 'object';
+    } else if (fn === Fn.GET_VAR_SUBSTREAMED || fn === Fn.GET_LINK || fn === Fn.EXPLORE || fn === Fn.INVOKE) {
+      // The object (Explore: the area explored; Invoke: the sub-session) the request names first.
+      const id = objectId(buf, body, end);
+      if (id >= 0) target = `${fn === Fn.EXPLORE ? 'area' : 'object'} 0x${hex(id)}`;
     }
     if (CHANGES.has(fn) && this.sequence > 0 && target !== 'session' && op !== 'control') op = 'program';
     const code = `0x${fn.toString(16).padStart(4, '0')}`;

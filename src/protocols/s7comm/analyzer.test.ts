@@ -2,12 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
 import { flowEvents } from '../../capture/testing/support.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { OpObserved } from '../../events/types.js';
 import type { Host } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { cc, cr, dt, s7Tsap } from '../cotp/build.js';
-import { missingIdentity, truthFacts } from '../cotp/testing/tsdus.js';
+import { missingIdentity, operations, truthFacts } from '../cotp/testing/tsdus.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
 import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
 import {
@@ -36,7 +36,8 @@ import { Area, Func } from './consts.js';
 const pg: Host = { mac: '02:00:00:00:01:0a', ip: '10.1.0.10' };
 const plc: Host = { mac: '00:1b:1b:00:00:28', ip: '10.1.0.40' };
 
-const opsOf = (events: LineguardEvent[]) => events.filter((e): e is OpObserved => e.kind === 'op.observed');
+/** Operations one per entry (repeat summaries expanded), in frame order. */
+const opsOf = operations;
 const brief = (o: OpObserved) => [o.op, o.code, o.target, o.ok];
 
 function session(port: number): TcpSession {

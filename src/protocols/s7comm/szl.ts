@@ -6,10 +6,13 @@
  * designation, copyright, serial number, module type name, memory card serial, location).
  *
  * Fact keys and formats are tshark's (the truth files): `s7comm.order_number` is each
- * non-blank MlfB ("6ES7 315-2EH14-0AB0", also "Boot Loader" from the firmware-extension
- * record), `s7comm.firmware` each record's raw Ausbg number ("16672"), and
- * `s7comm.firmware_version` "V3.2.6" from the basic-firmware record (Ausbg 'V' and major,
- * Ausbe minor and patch). Pure; never throws.
+ * non-blank MlfB (`s7comm.szl.xy11.0001.anz`), `s7comm.firmware` each record's raw Ausbg
+ * number (`s7comm.szl.xy11.0001.ausbg`: "16672" is 0x4120), and `s7comm.firmware_version`
+ * "V3.2.6" from the basic-firmware record (index 7: Ausbg 'V' and major, Ausbe minor and
+ * patch). tshark's order numbers include "Boot Loader" — the name in the firmware-extension
+ * record (index 0x0081; s7ident.pcap frame 11, record 4), not an order number: it is kept
+ * for parity, and the generic `model` comes from the module record (index 1) only.
+ * Pure; never throws.
  */
 import type { AssetFacts } from '../../events/types.js';
 import { COMPONENT_FACT, ModuleIndex, SZL_COMPONENT_ID, SZL_MODULE_ID } from './consts.js';
