@@ -136,12 +136,20 @@ class IsoTransport implements AnalyzerInstance {
     const t = r.tpdu;
     switch (t.type) {
       case 'DT':
+        this.dataUnit(dir, buf, t.dataOff, t.dataLen, t.eot);
+        break;
       case 'ED':
-        this.dataUnit(dir, buf, t.dataOff, t.dataLen, t.type === 'ED' || t.eot);
+        // Expedited data is a TSDU of its own, outside the normal data's fragments.
+        this.dispatch(dir, buf, t.dataOff, t.dataLen);
         break;
       case 'CR':
         if (t.callingTsap !== undefined) this.conn.callingTsap = t.callingTsap;
         if (t.calledTsap !== undefined) this.conn.calledTsap = t.calledTsap;
+        break;
+      case 'CC':
+        // The confirm repeats the TSAPs: enough when the capture missed the request.
+        this.conn.callingTsap ??= t.callingTsap;
+        this.conn.calledTsap ??= t.calledTsap;
         break;
       case 'ER':
         this.out.anomaly('cotp.error_tpdu', 'the peer rejected a TPDU');
