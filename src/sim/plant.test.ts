@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../capture/analyze.js';
-import { PLANT, plantCapture } from './plant.js';
+import { buildInventory } from '../inventory/assemble.js';
+import { Observations } from '../inventory/observations.js';
+import type { Role } from '../inventory/types.js';
+import { PLANT, type PlantHost, plantCapture } from './plant.js';
 
 function tsharkAvailable(): boolean {
   if (spawnSync('tshark', ['--version']).status === 0) return true;
@@ -56,6 +59,51 @@ describe('sample plant', () => {
     expect(modbus).toHaveLength(1 + 6 + 1);
     expect(summary.tcp.gapBytes).toBe(0);
     expect(summary.skipped.malformed + summary.skipped.truncated).toBe(0);
+  });
+
+  it('inventories as the plant it describes: every device, its role and identity', async () => {
+    const obs = new Observations();
+    const { events } = await analyzeBytes(plantCapture(), { source: 'plant' });
+    for (const e of events) obs.emit(e);
+    const { assets } = await buildInventory(obs);
+    const byIp = (ip: string) => assets.find((a) => a.ips.includes(ip));
+    const byMac = (mac: string) => assets.find((a) => a.macs.includes(mac));
+    const roles: [PlantHost, Role, 'ip' | 'mac'][] = [
+      [PLANT.plcPress, 'plc', 'ip'],
+      [PLANT.hmi, 'hmi', 'ip'],
+      [PLANT.historian, 'historian', 'ip'],
+      [PLANT.engWs, 'engineering-workstation', 'ip'],
+      [PLANT.dns, 'it-server', 'ip'],
+      [PLANT.laptop, 'it-host', 'ip'],
+      [PLANT.vendor, 'it-host', 'ip'],
+      [PLANT.switchCell, 'switch', 'mac'],
+      [PLANT.otGateway, 'router', 'mac'],
+      [PLANT.cellGateway, 'router', 'mac'],
+    ];
+    for (const [host, role, by] of roles) {
+      const asset = by === 'ip' ? byIp(host.ip) : byMac(host.mac);
+      expect(asset?.role.role, host.name).toBe(role);
+    }
+    // Devices in the cell are one asset with their own MAC; routed ones have none of theirs.
+    expect(byIp(PLANT.plcPress.ip)!.macs).toEqual([PLANT.plcPress.mac]);
+    expect(byIp(PLANT.engWs.ip)!.macs).toEqual([PLANT.engWs.mac]);
+    expect(byIp(PLANT.historian.ip)!.macs).toEqual([]);
+    expect(byIp(PLANT.plcPress.ip)).toMatchObject({
+      vendor: 'Schneider Electric',
+      model: 'BMX P34 2020',
+      firmware: 'v3.20',
+    });
+    expect(byMac(PLANT.switchCell.mac)).toMatchObject({ vendor: 'Siemens', model: 'SCALANCE XC208' });
+    expect(byIp(PLANT.laptop.ip)!.names).toEqual([PLANT.laptop.name]);
+    // NetBIOS and DNS name it alike: one name.
+    expect(byIp(PLANT.engWs.ip)!.names).toEqual(['ENG-WS-01']);
+    // The engineering workstation's set-point write is on record as its operation on the PLC.
+    expect(byIp(PLANT.engWs.ip)!.peers.find((p) => p.asset === byIp(PLANT.plcPress.ip)!.id)).toMatchObject({
+      as: 'client',
+      protocols: ['modbus'],
+      opsSent: { identify: 1, write: 1 },
+    });
+    expect(byIp(PLANT.hmi.ip)!.peers[0]).toMatchObject({ opsSent: { read: 120 } });
   });
 
   it.skipIf(!tsharkAvailable())('decodes in tshark without a malformed or warning mark', () => {
