@@ -607,6 +607,8 @@ export function mutate(seed: Seed, all: readonly Seed[], rand: () => number, tcp
     if (i < 0) continue;
     const c = w[i] as Work & { t: 'data' };
     const len = c.data.length;
+    // The engine may deliver an empty chunk (a segment whose bytes were all seen before).
+    if (len === 0 && op <= 2) continue;
     if (op === 0) {
       const b = own(i);
       for (let n = 1 + int(8); n > 0; n--) b[int(len)]! ^= 1 << int(8);
@@ -709,28 +711,43 @@ export function iterationSeed(seed: number, label: string, iteration: number): n
 interface Counts {
   events: number;
   anomalies: number;
+  /** What the analyzer asked to run when the flow ends (`onClose`), run after its `end`. */
+  closers: (() => void)[];
 }
+
+const counts = (): Counts => ({ events: 0, anomalies: 0, closers: [] });
 
 const fuzzPacket = new Packet();
 
 /** A minimal context: a real Packet (set per call), the flow's endpoints, counting sinks. */
-function context(info: FlowInfo, counts: Counts): AnalyzerContext {
+function context(info: FlowInfo, c: Counts): AnalyzerContext {
   const pkt = fuzzPacket;
-  return {
+  // Typed so that it fits the contract with or without `onClose` (added while this was written).
+  const ctx: AnalyzerContext & { onClose(cb: () => void): void } = {
     flow: info,
     packet: pkt,
     source: 'fuzz',
     emit(e) {
-      counts.events++;
-      if (e.kind === 'anomaly.observed') counts.anomalies++;
+      c.events++;
+      if (e.kind === 'anomaly.observed') c.anomalies++;
     },
     evidence: () => ({ source: 'fuzz', ts: pkt.tsUs / 1000, frame: pkt.frame }),
     anomaly() {
-      counts.events++;
-      counts.anomalies++;
+      c.events++;
+      c.anomalies++;
     },
     setApp() {},
+    onClose(cb) {
+      c.closers.push(cb);
+    },
   };
+  return ctx;
+}
+
+/** The flow ends: the analyzer's `end`, then its close hooks, as the engine does. */
+function close(inst: AnalyzerInstance, c: Counts): void {
+  inst.end?.();
+  for (const cb of c.closers) cb();
 }
 
 function setPacket(h: Packet, buf: Buffer, off: number, len: number): void {
@@ -754,7 +771,7 @@ function feed(
   inst: AnalyzerInstance,
   calls: readonly Work[],
   pad: boolean,
-  end = true,
+  end?: Counts,
 ): void {
   let probed = 0;
   for (const c of calls) {
@@ -777,7 +794,7 @@ function feed(
     }
     inst.data(c.dir, buf, off, c.data.length);
   }
-  if (end) inst.end?.();
+  if (end) close(inst, end);
 }
 
 export interface FuzzFailure {
@@ -925,10 +942,10 @@ export function fuzzTarget(t: Target, o: FuzzOptions): FuzzResult {
     const rand = rng(seed);
     const s = t.seeds[Math.floor(rand() * t.seeds.length)]!;
     const calls = mutate(s, t.seeds, rand, d.transport === 'tcp');
-    const counts: Counts = { events: 0, anomalies: 0 };
+    const count = counts();
     const t0 = performance.now();
     try {
-      feed(d, d.create(context(s.info, counts)), calls, rand() < 0.25);
+      feed(d, d.create(context(s.info, count)), calls, rand() < 0.25, count);
       res.slowestMs = Math.max(res.slowestMs, performance.now() - t0);
     } catch (e) {
       res.exceptions++;
@@ -944,20 +961,20 @@ export function fuzzTarget(t: Target, o: FuzzOptions): FuzzResult {
       });
     }
     res.iterations++;
-    res.events += counts.events;
-    res.anomalies += counts.anomalies;
-    res.maxFlowEvents = Math.max(res.maxFlowEvents, counts.events);
+    res.events += count.events;
+    res.anomalies += count.anomalies;
+    res.maxFlowEvents = Math.max(res.maxFlowEvents, count.events);
     let bytes = 0;
     for (const c of calls) if (c.t === 'data') bytes += c.data.length;
     const limit = flood.base + Math.ceil((flood.perKiB * bytes) / 1024);
-    if (counts.events > limit || counts.anomalies > 2 * MAX_ANOMALIES) {
+    if (count.events > limit || count.anomalies > 2 * MAX_ANOMALIES) {
       res.floods++;
       fail({
         kind: 'flood',
         iteration: i,
         seed,
         origin: s.origin,
-        message: `${counts.events} events (${counts.anomalies} anomalies) from one flow of ${bytes} bytes; limit ${limit}`,
+        message: `${count.events} events (${count.anomalies} anomalies) from one flow of ${bytes} bytes; limit ${limit}`,
         input: dumpCalls(calls),
       });
     }
@@ -998,7 +1015,7 @@ function longFlow(
   if (budget <= 0) return;
   const seed = iterationSeed(o.seed, t.label, -1);
   const rand = rng(seed);
-  const counts: Counts = { events: 0, anomalies: 0 };
+  const count = counts();
   const s0 = t.seeds[0]!;
   const mem = () => {
     gc()();
@@ -1007,7 +1024,7 @@ function longFlow(
   };
   let last: Work[] = [];
   try {
-    const inst = t.descriptor.create(context(s0.info, counts));
+    const inst = t.descriptor.create(context(s0.info, count));
     const before = mem();
     let fed = 0;
     let k = 0;
@@ -1017,7 +1034,7 @@ function longFlow(
         rand() < 0.5
           ? s.calls.map((c) => ({ ...c, owned: false }))
           : mutate(s, t.seeds, rand, t.descriptor.transport === 'tcp');
-      feed(t.descriptor, inst, last, rand() < 0.25, false);
+      feed(t.descriptor, inst, last, rand() < 0.25);
       let n = 0;
       for (const c of last) if (c.t === 'data') n += c.data.length;
       fed += Math.max(1, n);
@@ -1035,7 +1052,7 @@ function longFlow(
         input: '',
       });
     }
-    inst.end?.();
+    close(inst, count);
   } catch (e) {
     res.exceptions++;
     const err = e instanceof Error ? e : new Error(String(e));
