@@ -695,6 +695,10 @@ export class Engine implements PacketSink {
       setApp: (name) => {
         if (name.length > 0) f.app = name;
       },
+      onClose: (cb) => {
+        f.closeHooks ??= [];
+        f.closeHooks.push(cb);
+      },
     };
     f.ctx = ctx;
     try {
@@ -812,6 +816,16 @@ export class Engine implements PacketSink {
       } catch (e) {
         this.analyzerFailed(f, e);
       }
+    }
+    if (f.closeHooks) {
+      for (const cb of f.closeHooks) {
+        try {
+          cb();
+        } catch (e) {
+          this.analyzerFailed(f, e);
+        }
+      }
+      f.closeHooks = null;
     }
     if (f.transport === 'l2' && f.app === undefined && f.l2Type >= 0) {
       bump(this.stats.unknownEthertypes, ethertypeLabel(f.l2Type), f.pkts0 + f.pkts1);

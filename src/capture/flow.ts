@@ -96,6 +96,8 @@ export class Flow extends FlowKey {
   analyzer: AnalyzerInstance | null = null;
   ctx: AnalyzerContext | null = null;
   info: FlowInfo | null = null;
+  /** Called when the flow ends (emitters flushing their summaries). */
+  closeHooks: (() => void)[] | null = null;
 
   /** Slot in the owning table's flow array. */
   index = -1;

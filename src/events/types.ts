@@ -68,6 +68,13 @@ export type OpObserved = {
   target?: string;
   ok?: boolean;
   evidence: Evidence;
+  /**
+   * A summary of repeats: this event stands for `count` identical operations (same kind,
+   * code, target and verdict) from `evidence.ts` to `last`. Absent: one operation. The first
+   * of each kind on a flow is always its own event.
+   */
+  count?: number;
+  last?: number;
 };
 
 /** Malformed or abusive traffic: data, never an exception (DESIGN.md "Anomalies are data"). */

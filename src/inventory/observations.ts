@@ -218,27 +218,28 @@ export class Observations implements EventSink {
       this.lastOp = hit;
     }
     const ops = hit.pair.ops;
+    const n = e.count ?? 1;
     switch (e.op) {
       case 'read':
-        ops.read = (ops.read ?? 0) + 1;
+        ops.read = (ops.read ?? 0) + n;
         break;
       case 'write':
-        ops.write = (ops.write ?? 0) + 1;
+        ops.write = (ops.write ?? 0) + n;
         break;
       case 'program':
-        ops.program = (ops.program ?? 0) + 1;
+        ops.program = (ops.program ?? 0) + n;
         break;
       case 'control':
-        ops.control = (ops.control ?? 0) + 1;
+        ops.control = (ops.control ?? 0) + n;
         break;
       case 'diagnostic':
-        ops.diagnostic = (ops.diagnostic ?? 0) + 1;
+        ops.diagnostic = (ops.diagnostic ?? 0) + n;
         break;
       case 'identify':
-        ops.identify = (ops.identify ?? 0) + 1;
+        ops.identify = (ops.identify ?? 0) + n;
         break;
       default:
-        ops.other = (ops.other ?? 0) + 1;
+        ops.other = (ops.other ?? 0) + n;
     }
     if (e.code !== hit.lastCode) {
       hit.lastCode = e.code;

@@ -44,6 +44,8 @@ export interface AnalyzerContext {
    * transport on port 102: S7comm, S7comm-plus, MMS). Defaults to the descriptor's name.
    */
   setApp(name: string): void;
+  /** Run `cb` when the flow ends, after the analyzer's own `end` (emitters flush summaries). */
+  onClose(cb: () => void): void;
 }
 
 export interface AnalyzerInstance {

@@ -1,7 +1,22 @@
-/** The per-flow emitter: repeats quiet, changes re-emitted, `multi` values kept apart, memo and anomaly caps. */
+/** The per-flow emitter: repeats quiet, changes re-emitted, `multi` values kept apart, memo and anomaly caps, operation repeat summaries. */
 import { describe, expect, it } from 'vitest';
-import type { AnomalyObserved, AssetObserved, Endpoint, LineguardEvent } from '../events/types.js';
-import { FlowEmitter, MAX_ANOMALIES, MEMO_CAP } from './emit.js';
+import type {
+  AnomalyObserved,
+  AssetObserved,
+  Endpoint,
+  LineguardEvent,
+  OpKind,
+  OpObserved,
+} from '../events/types.js';
+import { rng } from '../testing/random.js';
+import {
+  FlowEmitter,
+  MAX_ANOMALIES,
+  MAX_REPEAT_COUNT,
+  MAX_SIGNATURES,
+  MEMO_CAP,
+  REPEAT_WINDOW_MS,
+} from './emit.js';
 
 /** An emitter over a fake context that records what reaches the engine. */
 function emitter() {
@@ -13,6 +28,7 @@ function emitter() {
       emit: (e) => events.push(e),
       evidence: () => ({ source: 'unit', ts: ++ts }),
       anomaly: (code, detail) => anomalies.push([code, detail]),
+      onClose: () => {},
     },
     'test',
   );
@@ -144,6 +160,7 @@ describe('FlowEmitter.op', () => {
         emit: (x) => events.push(x),
         evidence: () => ({ source: 's', ts: 1, frame: 7 }),
         anomaly: () => {},
+        onClose: () => {},
       },
       'modbus',
     );
@@ -171,5 +188,154 @@ describe('FlowEmitter.op', () => {
         evidence: { source: 's', ts: 0.5, frame: 3 },
       },
     ]);
+  });
+});
+
+describe('FlowEmitter.op repeat summaries', () => {
+  /** An emitter on a flow whose packets the test numbers and times; `close()` ends the flow. */
+  function flowEmitter() {
+    const events: LineguardEvent[] = [];
+    const hooks: (() => void)[] = [];
+    const now = { ts: 0, frame: 0 };
+    const out = new FlowEmitter(
+      {
+        flow: { transport: 'tcp', client: { ip: '10.0.0.1' }, server: { ip: '10.0.0.2' } },
+        emit: (x) => events.push(x),
+        evidence: () => ({ source: 's', ts: now.ts, frame: now.frame }),
+        anomaly: () => {},
+        onClose: (cb) => hooks.push(cb),
+      },
+      'test',
+    );
+    const at = (ts: number, frame: number) => {
+      now.ts = ts;
+      now.frame = frame;
+      return out;
+    };
+    const ops = () =>
+      events
+        .filter((e): e is OpObserved => e.kind === 'op.observed')
+        .map((e) => [e.op, e.code, e.target, e.ok, e.evidence.ts, e.evidence.frame, e.count, e.last]);
+    const close = () => {
+      for (const h of hooks) h();
+    };
+    return { out, at, events, ops, close, hooks };
+  }
+
+  it('the first of a signature goes out at once; its repeats as one summary at the flow end', () => {
+    const { at, ops, close, hooks } = flowEmitter();
+    expect(hooks).toHaveLength(1);
+    at(1000, 1).op('read', '3', 'unit 1 holding 0-9', true);
+    at(2000, 2).op('read', '3', 'unit 1 holding 0-9', true);
+    at(3000, 3).op('read', '3', 'unit 1 holding 0-9', true);
+    at(4000, 4).op('read', '3', 'unit 1 holding 0-9', true);
+    expect(ops()).toEqual([['read', '3', 'unit 1 holding 0-9', true, 1000, 1, undefined, undefined]]);
+    close();
+    // Evidence of the first repeat, the time of the last.
+    expect(ops()).toEqual([
+      ['read', '3', 'unit 1 holding 0-9', true, 1000, 1, undefined, undefined],
+      ['read', '3', 'unit 1 holding 0-9', true, 2000, 2, 3, 4000],
+    ]);
+    // Nothing left to summarise: a second close says nothing more.
+    close();
+    expect(ops()).toHaveLength(2);
+  });
+
+  it('kind, code, target and verdict make the signature; any difference is an operation of its own', () => {
+    const { at, ops, close } = flowEmitter();
+    const sigs: [OpKind, string, string | undefined, boolean | undefined][] = [
+      ['read', '3', 'a', true],
+      ['write', '3', 'a', true],
+      ['read', '4', 'a', true],
+      ['read', '3', 'b', true],
+      ['read', '3', undefined, true],
+      ['read', '3', 'a', false],
+      ['read', '3', 'a', undefined],
+    ];
+    for (let round = 0; round < 2; round++) {
+      sigs.forEach(([k, c, t, ok], i) => {
+        at(round * 100 + i, round * 10 + i + 1).op(k, c, t, ok);
+      });
+    }
+    expect(ops()).toEqual(sigs.map(([k, c, t, ok], i) => [k, c, t, ok, i, i + 1, undefined, undefined]));
+    close();
+    expect(ops().slice(sigs.length)).toEqual(
+      sigs.map(([k, c, t, ok], i) => [k, c, t, ok, 100 + i, 11 + i, 1, 100 + i]),
+    );
+  });
+
+  it(`summarises at least every ${REPEAT_WINDOW_MS} ms of capture time`, () => {
+    const { at, ops, close } = flowEmitter();
+    at(0, 1).op('read', '1');
+    at(1000, 2).op('read', '1');
+    expect(ops()).toHaveLength(1);
+    at(REPEAT_WINDOW_MS, 3).op('read', '1');
+    expect(ops()).toEqual([
+      ['read', '1', undefined, undefined, 0, 1, undefined, undefined],
+      ['read', '1', undefined, undefined, 1000, 2, 2, REPEAT_WINDOW_MS],
+    ]);
+    at(REPEAT_WINDOW_MS + 1000, 4).op('read', '1');
+    close();
+    expect(ops().slice(2)).toEqual([
+      ['read', '1', undefined, undefined, REPEAT_WINDOW_MS + 1000, 4, 1, REPEAT_WINDOW_MS + 1000],
+    ]);
+  });
+
+  it(`summarises after ${MAX_REPEAT_COUNT} repeats`, () => {
+    const { at, ops, close } = flowEmitter();
+    for (let i = 0; i <= MAX_REPEAT_COUNT + 1; i++) at(5, i + 1).op('read', '1');
+    expect(ops()).toEqual([
+      ['read', '1', undefined, undefined, 5, 1, undefined, undefined],
+      ['read', '1', undefined, undefined, 5, 2, MAX_REPEAT_COUNT, 5],
+    ]);
+    close();
+    expect(ops().slice(2)).toEqual([['read', '1', undefined, undefined, 5, MAX_REPEAT_COUNT + 2, 1, 5]]);
+  });
+
+  it(`tracks ${MAX_SIGNATURES} signatures: a new one past that summarises the oldest`, () => {
+    const { at, ops, close } = flowEmitter();
+    for (let i = 0; i < MAX_SIGNATURES; i++) at(i, i + 1).op('read', '1', `t${i}`);
+    at(100, 101).op('read', '1', 't0');
+    at(101, 102).op('read', '1', 't1');
+    expect(ops()).toHaveLength(MAX_SIGNATURES);
+    at(200, 201).op('read', '1', 'new');
+    expect(ops().slice(MAX_SIGNATURES)).toEqual([
+      ['read', '1', 'new', undefined, 200, 201, undefined, undefined],
+      ['read', '1', 't0', undefined, 100, 101, 1, 100],
+    ]);
+    // t0 is no longer tracked: its next occurrence is an operation of its own again (and
+    // summarises t1, now the oldest).
+    at(300, 301).op('read', '1', 't0');
+    expect(ops().slice(MAX_SIGNATURES + 2)).toEqual([
+      ['read', '1', 't0', undefined, 300, 301, undefined, undefined],
+      ['read', '1', 't1', undefined, 101, 102, 1, 101],
+    ]);
+    at(400, 401).op('read', '1', 't0');
+    close();
+    expect(ops().slice(MAX_SIGNATURES + 4)).toEqual([['read', '1', 't0', undefined, 400, 401, 1, 400]]);
+  });
+
+  it('accounts for every operation: the counts add up, per signature, on any sequence', () => {
+    const { at, events, close } = flowEmitter();
+    const rand = rng(0x0b5);
+    const want = new Map<string, number>();
+    let ts = 0;
+    for (let i = 0; i < 20_000; i++) {
+      ts += Math.floor(rand() * 50);
+      const code = String(Math.floor(rand() * 40));
+      const ok = rand() >= 0.1;
+      at(ts, i + 1).op('read', code, `t${code}`, ok);
+      const k = `${code} ${ok}`;
+      want.set(k, (want.get(k) ?? 0) + 1);
+    }
+    close();
+    const got = new Map<string, number>();
+    for (const e of events) {
+      if (e.kind !== 'op.observed') continue;
+      const k = `${e.code} ${e.ok}`;
+      got.set(k, (got.get(k) ?? 0) + (e.count ?? 1));
+      if (e.count !== undefined) expect(e.last).toBeGreaterThanOrEqual(e.evidence.ts);
+    }
+    expect(got).toEqual(want);
   });
 });

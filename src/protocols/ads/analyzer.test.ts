@@ -1,12 +1,12 @@
 /** Beckhoff ADS analyzer: golden traces (AMS/TCP, UDP add route), operations, malformed input, the public capture. */
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { LineguardEvent } from '../../events/types.js';
 import { type Host, udpFrame } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import { adsUdp, ams, deviceInfo, indexData } from './build.js';
 
 const ews: Host = { mac: '02:00:00:00:07:63', ip: '10.8.0.99' };
@@ -14,8 +14,7 @@ const cx: Host = { mac: '00:01:05:0d:75:60', ip: '10.8.0.8' };
 const PLC = '5.13.117.96.1.1';
 const EWS = '10.8.0.99.1.1';
 
-const ops = (events: LineguardEvent[]) =>
-  events.filter((e): e is OpObserved => e.kind === 'op.observed').map((e) => [e.op, e.code, e.target, e.ok]);
+const ops = (events: LineguardEvent[]) => operations(events).map((e) => [e.op, e.code, e.target, e.ok]);
 
 const req = (command: number, invokeId: number, data?: Buffer, targetPort = 851) =>
   ams({ target: PLC, targetPort, source: EWS, sourcePort: 32771, command, invokeId, data });

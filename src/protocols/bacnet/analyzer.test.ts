@@ -6,7 +6,7 @@ import type { LineguardEvent, OpObserved } from '../../events/types.js';
 import { type Host, udpFrame } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { analyzePublic, describePublicCaptures, PCAPS } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import {
   bvlc,
   bvlcOnly,
@@ -28,8 +28,9 @@ const ctl: Host = { mac: '00:10:90:aa:bb:01', ip: '10.30.0.21' };
 const bcast: Host = { mac: 'ff:ff:ff:ff:ff:ff', ip: '10.30.0.255' };
 const P = 47808;
 
+/** The bacnet operations, one entry per operation (repeat summaries expanded), in frame order. */
 function ops(events: LineguardEvent[]): OpObserved[] {
-  return events.filter((e): e is OpObserved => e.kind === 'op.observed' && e.protocol === 'bacnet');
+  return operations(events).filter((e) => e.protocol === 'bacnet');
 }
 const brief = (o: OpObserved) => [o.op, o.code, o.target, o.ok];
 const codes = (events: LineguardEvent[]) => anomalies(events).map((a) => a.code);

@@ -404,12 +404,10 @@ class BacnetFlow implements AnalyzerInstance {
     if (dir === 0) return this.out;
     const { ctx } = this;
     this.rev ??= new FlowEmitter(
-      {
-        emit: (e) => ctx.emit(e),
-        evidence: () => ctx.evidence(),
-        anomaly: (c, d) => ctx.anomaly(c, d),
-        flow: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client },
-      },
+      // The same context (every member, present and future) with the flow's ends swapped.
+      Object.create(ctx, {
+        flow: { value: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client } },
+      }),
       'bacnet',
     );
     return this.rev;

@@ -6,9 +6,8 @@ import type { Host } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { setupAck, setupJob } from '../s7comm/build.js';
-import { anomalies, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, fuzzFrames, golden, operations } from '../testing/engine.js';
 import { cc, cr, dt, dtFragments, s7Tsap, tpkt } from './build.js';
-import { operations } from './testing/tsdus.js';
 
 const pg: Host = { mac: '02:00:00:00:01:0a', ip: '10.1.0.10' };
 const plc: Host = { mac: '00:1b:1b:00:00:28', ip: '10.1.0.40' };

@@ -6,7 +6,7 @@ import { type Host, udpFrame } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import {
   allObjects,
   attribute,
@@ -28,7 +28,7 @@ const M = { fromMaster: true, dest: 10, src: 1 };
 const O = { fromMaster: false, dest: 1, src: 10 };
 
 function ops(events: LineguardEvent[]): OpObserved[] {
-  return events.filter((e): e is OpObserved => e.kind === 'op.observed' && e.protocol === 'dnp3');
+  return operations(events).filter((e) => e.protocol === 'dnp3');
 }
 const brief = (o: OpObserved) => [o.op, o.code, o.target, o.ok];
 
@@ -83,8 +83,9 @@ describe('dnp3 analyzer (golden traces)', () => {
       ['control', '3', 'g12v1 CROB index 3 close pulse on', true],
       ['control', '4', 'g12v1 CROB index 3 close pulse on', false],
       ['control', '13', undefined, false],
-      ['program', '25', 'g70v3 file command /fw/image.bin (write)', true],
+      // Unanswered: emitted after later operations, listed (frame order) at its request.
       ['control', '2', 'g50v1 time count 1', undefined],
+      ['program', '25', 'g70v3 file command /fw/image.bin (write)', true],
       ['program', '26', 'g70v4 file command status', undefined],
     ]);
     expect(ops(events).every((o) => o.client.ip === master.ip && o.server.ip === rtu.ip)).toBe(true);

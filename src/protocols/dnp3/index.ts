@@ -363,12 +363,10 @@ class Dnp3Flow implements AnalyzerInstance {
     if (masterIsClient) return this.out;
     const { ctx } = this;
     this.rev ??= new FlowEmitter(
-      {
-        emit: (e) => ctx.emit(e),
-        evidence: () => ctx.evidence(),
-        anomaly: (c, d) => ctx.anomaly(c, d),
-        flow: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client },
-      },
+      // The same context (every member, present and future) with the flow's ends swapped.
+      Object.create(ctx, {
+        flow: { value: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client } },
+      }),
       'dnp3',
     );
     return this.rev;

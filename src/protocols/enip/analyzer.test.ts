@@ -1,11 +1,11 @@
 /** EtherNet/IP analyzers: golden traces through the capture engine (operations asserted too), fuzzed frames, malformed traffic. */
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { LineguardEvent } from '../../events/types.js';
 import { type Host, udpFrame } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import {
   cipRequest,
   cipResponse,
@@ -59,9 +59,10 @@ async function run(frames: Buffer[]): Promise<LineguardEvent[]> {
   return (await analyzeBytes(writePcap(frames))).events;
 }
 
+/** The enip operations, one entry per operation (repeat summaries expanded), in frame order. */
 function ops(events: LineguardEvent[]): [string, string, string | undefined, boolean | undefined][] {
-  return events
-    .filter((e): e is OpObserved => e.kind === 'op.observed' && e.protocol === 'enip')
+  return operations(events)
+    .filter((e) => e.protocol === 'enip')
     .map((e) => [e.op, e.code, e.target, e.ok]);
 }
 
@@ -173,6 +174,7 @@ describe('enip analyzer (golden traces)', () => {
         'enip.route': 'port 1 link 0',
       },
     ]);
+    // In frame order: the unanswered read (emitted at the flow's end) at its request's frame.
     expect(ops(await run(s.frames))).toEqual([
       ['other', '0x65', undefined, true],
       ['identify', '0x63', undefined, true],
@@ -193,8 +195,8 @@ describe('enip analyzer (golden traces)', () => {
       ['control', '0x06', 'class 0x8e instance 1', true],
       ['other', '0x4e', 'class 0x02 instance 1 via port 1 link 0 (O->T 0x007c0b01, T->O 0x80fe0028)', true],
       ['read', '0x0e', 'class 0xf5 instance 1 attr 5', false],
-      ['other', '0x66', undefined, undefined],
       ['read', '0x0e', 'class 0xf6 instance 1 attr 1', undefined],
+      ['other', '0x66', undefined, undefined],
     ]);
     expect(anomalies(events)).toEqual([]);
   });

@@ -3,10 +3,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import type { LineguardEvent, OpObserved } from '../../events/types.js';
 import { analyzePublic, describePublicCaptures, PCAPS } from '../testing/captures.js';
-import { anomalies, assets } from '../testing/engine.js';
+import { anomalies, assets, operations } from '../testing/engine.js';
 
+/** The enip operations, one entry per operation (repeat summaries expanded), in frame order. */
 function enipOps(events: LineguardEvent[]): OpObserved[] {
-  return events.filter((e): e is OpObserved => e.kind === 'op.observed' && e.protocol === 'enip');
+  return operations(events).filter((e) => e.protocol === 'enip');
 }
 
 /** "kind code ok" → count. */

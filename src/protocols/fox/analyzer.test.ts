@@ -5,7 +5,7 @@ import type { Host } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import { foxMessage } from './build.js';
 
 const wb: Host = { mac: '02:00:00:00:03:04', ip: '10.4.0.4' };
@@ -62,9 +62,7 @@ describe('fox analyzer (golden traces)', () => {
       ],
     ]);
     const { events: all } = await analyzeBytes(writePcap(s.frames));
-    expect(all.filter((e) => e.kind === 'op.observed')).toMatchObject([
-      { op: 'identify', code: 'hello', ok: true },
-    ]);
+    expect(operations(all)).toMatchObject([{ op: 'identify', code: 'hello', ok: true }]);
   });
 
   it('malformed: not Fox text after the handshake port, an endless message → anomalies, no throw', async () => {
@@ -98,9 +96,7 @@ describePublicCaptures('fox', () => {
       { ip: '10.1.3.4' },
       expect.objectContaining({ 'fox.app_name': 'Workbench', 'fox.host_name': 'xpvm-0omdc01xmy' }),
     ]);
-    expect(events.filter((e) => e.kind === 'op.observed')).toMatchObject([
-      { op: 'identify', code: 'hello', ok: true },
-    ]);
+    expect(operations(events)).toMatchObject([{ op: 'identify', code: 'hello', ok: true }]);
     expect(anomalies(events).filter((e) => e.protocol === 'fox')).toEqual([]);
   });
 });

@@ -1,19 +1,17 @@
 /** GOOSE analyzers (L2 and R-GOOSE): golden traces, state tracking, fuzzed frames, public captures and their identity recall. */
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { LineguardEvent } from '../../events/types.js';
 import { ethernet, udpFrame } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
+import { missingFacts } from '../testing/recall.js';
 import { GOOSE_MULTICAST, type GooseFields, gooseApdu, gooseFrame, goosePdu, rGoose } from './build.js';
 import { ETHERTYPE_GOOSE } from './consts.js';
-import { missingFacts } from './testing/recall.js';
 
 const ops = (events: LineguardEvent[]) =>
-  events
-    .filter((e): e is OpObserved => e.kind === 'op.observed')
-    .map((e) => [e.op, e.code, e.target, e.client.ip ?? e.client.mac]);
+  operations(events).map((e) => [e.op, e.code, e.target, e.client.ip ?? e.client.mac]);
 
 /** Every event of the frames (golden() keeps assets and anomalies only); no analyzer may throw. */
 async function run(frames: Buffer[]): Promise<LineguardEvent[]> {
@@ -175,7 +173,7 @@ describePublicCaptures('goose', () => {
       wanted: 1,
       missing: [],
     });
-    const o = events.filter((e): e is OpObserved => e.kind === 'op.observed' && e.protocol === 'goose');
+    const o = operations(events).filter((e) => e.protocol === 'goose');
     expect(o.map((e) => [e.target, e.evidence.frame])).toEqual([
       ['GA_UR74Master/LLN0$RG$GoCB10 stNum 4276', 12],
     ]);

@@ -1,11 +1,11 @@
 /** GOOSE parser unit tests (IEC 61850-8-1 §C.2, Annex A; IEC TR 61850-90-5 §11.3), real frames, never-throws checks. */
 import { describe, expect, it } from 'vitest';
 import { describePublicCaptures } from '../testing/captures.js';
+import { publicFrames } from '../testing/frames.js';
 import { neverThrowsOnMutations, neverThrowsOnTruncations, wholeBuffer } from '../testing/parsers.js';
 import { berTlv, gooseApdu, goosePdu, rGoose } from './build.js';
 import { ETHERTYPE_GOOSE, PduTag } from './consts.js';
 import { type GoosePdu, parseGooseFrame, parseGoosePdu, parseRGoose, text } from './parse.js';
-import { publicFrames } from './testing/frames.js';
 
 const frame = wholeBuffer(parseGooseFrame);
 const rg = wholeBuffer(parseRGoose);

@@ -1,10 +1,10 @@
 /** HART-IP analyzer: golden traces (udp and tcp), operations, malformed input, the public capture. */
 import { describe, expect, it } from 'vitest';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { LineguardEvent } from '../../events/types.js';
 import { type Host, udpFrame } from '../../sim/frames.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import { hartIp, longTagData, pduRequest, pduResponse, sessionInitiate, uniqueIdData } from './build.js';
 import { MsgId, MsgType } from './consts.js';
 
@@ -12,8 +12,7 @@ const host: Host = { mac: '02:00:00:00:01:01', ip: '10.2.0.101' };
 const gw: Host = { mac: '00:26:16:00:00:d2', ip: '10.2.0.10' };
 const dev = { long: '264e0000d2' };
 
-const ops = (events: LineguardEvent[]) =>
-  events.filter((e): e is OpObserved => e.kind === 'op.observed').map((e) => [e.op, e.code, e.target, e.ok]);
+const ops = (events: LineguardEvent[]) => operations(events).map((e) => [e.op, e.code, e.target, e.ok]);
 
 describe('hart_ip analyzer (golden traces)', () => {
   it('udp: identity from command 0 and 20, operations paired by sequence number', async () => {
@@ -130,7 +129,7 @@ describePublicCaptures('hart_ip', () => {
     // The udp session initiate went to 5094 and was answered from 5095: another flow.
     expect(o.filter(([, , , ok]) => ok !== true)).toEqual([['other', 'msg 0', undefined, undefined]]);
     // Operations name the host as client also in the flow the gateway's datagram opened.
-    const clients = events.flatMap((e) => (e.kind === 'op.observed' ? [e.client.ip] : []));
+    const clients = operations(events).map((e) => e.client.ip);
     expect(new Set(clients)).toEqual(new Set(['192.168.0.101']));
     const flows = events.filter((e) => e.kind === 'flow.observed' && e.app === 'hart_ip');
     expect(flows.map((f) => f.kind === 'flow.observed' && f.server)).toEqual(

@@ -90,12 +90,10 @@ function createHartIp(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
   // the gateway for the client. Requests say who asks, so their operations name the right sides.
   const flow = ctx.flow;
   const reversed = new FlowEmitter(
-    {
-      emit: (e) => ctx.emit(e),
-      evidence: () => ctx.evidence(),
-      anomaly: (c, d) => ctx.anomaly(c, d),
-      flow: { transport: flow.transport, client: flow.server, server: flow.client },
-    },
+    // The same context (every member, present and future) with the flow's ends swapped.
+    Object.create(ctx, {
+      flow: { value: { transport: flow.transport, client: flow.server, server: flow.client } },
+    }),
     'hart_ip',
   );
   const pending = new Map<number, Pending>();

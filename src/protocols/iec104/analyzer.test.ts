@@ -2,12 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { LineguardEvent } from '../../events/types.js';
 import type { Host } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { analyzePublic, describePublicCaptures, PCAPS } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import * as b from './build.js';
 import { Cot, UFunction } from './consts.js';
 
@@ -22,8 +22,8 @@ async function run(frames: Buffer[]): Promise<LineguardEvent[]> {
 }
 
 function ops(events: LineguardEvent[]): [string, string, string | undefined, boolean | undefined][] {
-  return events
-    .filter((e): e is OpObserved => e.kind === 'op.observed' && e.protocol === 'iec104')
+  return operations(events)
+    .filter((e) => e.protocol === 'iec104')
     .map((e) => [e.op, e.code, e.target, e.ok]);
 }
 

@@ -1,20 +1,19 @@
 /** MELSEC analyzer: golden traces (SLMP over tcp, MELSOFT over udp broadcast), operations, malformed input, the public capture. */
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { LineguardEvent } from '../../events/types.js';
 import { type Host, udpFrame } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import { cpuModel, deviceRange, melsoft, slmpRequest, slmpResponse } from './build.js';
 
 const hmi: Host = { mac: '02:00:00:00:04:01', ip: '10.5.0.1' };
 const plc: Host = { mac: '00:26:92:00:00:02', ip: '10.5.0.2' };
 const bcast: Host = { mac: 'ff:ff:ff:ff:ff:ff', ip: '255.255.255.255' };
 
-const ops = (events: LineguardEvent[]) =>
-  events.filter((e): e is OpObserved => e.kind === 'op.observed').map((e) => [e.op, e.code, e.target, e.ok]);
+const ops = (events: LineguardEvent[]) => operations(events).map((e) => [e.op, e.code, e.target, e.ok]);
 
 describe('melsec analyzer (golden traces)', () => {
   it('SLMP 3E over tcp on a non-standard port: type name, batch read/write, remote stop/run', async () => {
@@ -75,7 +74,7 @@ describe('melsec analyzer (golden traces)', () => {
     await fuzzFrames(frames, 42);
     expect(assets(events)[0]!.facts).toMatchObject({ model: 'FX5U-32MT/ES', 'melsec.model_code': '0x4a29' });
     const { events: all } = await analyzeBytes(writePcap(frames));
-    const o = all.filter((e): e is OpObserved => e.kind === 'op.observed');
+    const o = operations(all);
     expect(o.map((e) => [e.op, e.code, e.ok, e.server.ip])).toEqual([
       ['identify', '0x0121', true, plc.ip],
       ['program', '0x1869', true, plc.ip],
@@ -111,7 +110,7 @@ describePublicCaptures('melsec', () => {
         },
       ]);
     }
-    const o = events.filter((e): e is OpObserved => e.kind === 'op.observed' && e.protocol === 'melsec');
+    const o = operations(events).filter((e) => e.protocol === 'melsec');
     // 216 exchanges: each answered, each reported once, on the PLC.
     expect(o).toHaveLength(216);
     expect(new Set(o.map((e) => e.server.ip))).toEqual(new Set(['192.168.3.250']));

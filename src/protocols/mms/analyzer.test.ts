@@ -7,9 +7,9 @@ import type { Host } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { cc, cr, dt, dtFragments } from '../cotp/build.js';
-import { missingIdentity, operations, truthFacts } from '../cotp/testing/tsdus.js';
+import { missingIdentity, truthFacts } from '../cotp/testing/tsdus.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import {
   accept,
   associate,

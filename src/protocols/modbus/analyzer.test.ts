@@ -7,15 +7,16 @@ import type { Host } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { analyzePublic, describePublicCaptures, PCAPS } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import * as b from './build.js';
 
 const hmi: Host = { mac: '02:00:00:00:00:0a', ip: '10.0.0.10' };
 const plc: Host = { mac: '00:80:f4:01:02:03', ip: '10.0.0.20' };
 
+/** The modbus operations, one entry per operation (repeat summaries expanded), in frame order. */
 function ops(events: LineguardEvent[]): [string, string, string | undefined, boolean | undefined][] {
-  return events
-    .filter((e): e is OpObserved => e.kind === 'op.observed' && e.protocol === 'modbus')
+  return operations(events)
+    .filter((e) => e.protocol === 'modbus')
     .map((e) => [e.op, e.code, e.target, e.ok]);
 }
 

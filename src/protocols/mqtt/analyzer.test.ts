@@ -1,12 +1,12 @@
 /** MQTT analyzer: golden trace (connect, subscribe, publish QoS 0/1, ping), malformed input, the public capture. */
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { LineguardEvent } from '../../events/types.js';
 import type { Host } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import {
   connack,
   connect,
@@ -22,8 +22,7 @@ import {
 const edge: Host = { mac: '02:00:00:00:09:04', ip: '10.10.0.4' };
 const brokerHost: Host = { mac: '02:00:00:00:09:f1', ip: '10.10.0.241' };
 
-const ops = (events: LineguardEvent[]) =>
-  events.filter((e): e is OpObserved => e.kind === 'op.observed').map((e) => [e.op, e.code, e.target, e.ok]);
+const ops = (events: LineguardEvent[]) => operations(events).map((e) => [e.op, e.code, e.target, e.ok]);
 
 describe('mqtt analyzer (golden traces)', () => {
   it('client and broker facts; subscribe read, publish write; deliveries are not operations', async () => {

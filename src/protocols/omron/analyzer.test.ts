@@ -1,12 +1,12 @@
 /** Omron FINS analyzer: golden traces (udp, FINS/TCP), operations (run/stop/program), malformed input, the public capture. */
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { LineguardEvent } from '../../events/types.js';
 import { type Host, udpFrame } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import { areaAddress, controllerData, fins, finsTcp, nodeAddressReply, nodeAddressRequest } from './build.js';
 
 const ews: Host = { mac: '02:00:00:00:02:63', ip: '10.3.0.99' };
@@ -14,8 +14,7 @@ const plcHost: Host = { mac: '00:00:0a:00:00:c8', ip: '10.3.0.200' };
 const plc: [number, number, number] = [0, 200, 0];
 const pc: [number, number, number] = [0, 99, 0];
 
-const ops = (events: LineguardEvent[]) =>
-  events.filter((e): e is OpObserved => e.kind === 'op.observed').map((e) => [e.op, e.code, e.target, e.ok]);
+const ops = (events: LineguardEvent[]) => operations(events).map((e) => [e.op, e.code, e.target, e.ok]);
 
 const cmd = (sid: number, command: number, data?: Buffer) => fins({ dest: plc, src: pc, sid, command, data });
 const rsp = (sid: number, command: number, data?: Buffer, endCode = 0) =>
@@ -113,10 +112,7 @@ describePublicCaptures('omron', () => {
       ['identify', '0x0501', undefined, true],
       ['identify', '0x0501', undefined, true],
     ]);
-    expect(events.flatMap((e) => (e.kind === 'op.observed' ? [e.server.ip] : []))).toEqual([
-      '10.1.1.164',
-      '10.1.1.164',
-    ]);
+    expect(operations(events).map((e) => e.server.ip)).toEqual(['10.1.1.164', '10.1.1.164']);
     expect(anomalies(events).filter((e) => e.protocol === 'omron')).toEqual([]);
   });
 });

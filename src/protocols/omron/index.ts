@@ -83,12 +83,10 @@ function createOmron(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
   const flow = ctx.flow;
   // Both ends of FINS/UDP often use 9600: the requester is known from the ICF, not the ports.
   const reversed = new FlowEmitter(
-    {
-      emit: (e) => ctx.emit(e),
-      evidence: () => ctx.evidence(),
-      anomaly: (c, d) => ctx.anomaly(c, d),
-      flow: { transport: flow.transport, client: flow.server, server: flow.client },
-    },
+    // The same context (every member, present and future) with the flow's ends swapped.
+    Object.create(ctx, {
+      flow: { value: { transport: flow.transport, client: flow.server, server: flow.client } },
+    }),
     'omron',
   );
   const pending = new Map<number, Pending>();

@@ -1,13 +1,13 @@
 /** OPC UA analyzer: golden traces (a None-security session, an encrypted channel, errors, malformed streams), operations, public captures and identity recall. */
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { LineguardEvent } from '../../events/types.js';
 import type { Host } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
-import { missingFacts } from '../goose/testing/recall.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
+import { missingFacts } from '../testing/recall.js';
 import { type App, certificate, type Endpoint, response, services, ua } from './build.js';
 import { MsgType, POLICY_NONE, Service } from './consts.js';
 
@@ -17,8 +17,7 @@ async function run(frames: Buffer[]): Promise<LineguardEvent[]> {
   return events;
 }
 
-const ops = (events: LineguardEvent[]) =>
-  events.filter((e): e is OpObserved => e.kind === 'op.observed').map((e) => [e.op, e.code, e.target, e.ok]);
+const ops = (events: LineguardEvent[]) => operations(events).map((e) => [e.op, e.code, e.target, e.ok]);
 
 const plc: Host = { mac: '02:00:00:00:40:01', ip: '10.0.4.10' };
 const ews: Host = { mac: '02:00:00:00:40:99', ip: '10.0.4.99' };
@@ -101,9 +100,10 @@ describe('opcua analyzer (golden traces)', () => {
       ['program', '488', '1:Backdoor under i=85', true],
       ['program', '500', 'ns=2;s=Line1.Interlock', false],
       ['read', '527', 'i=85, ns=2;s=Line1', true],
+      // The unanswered Publish, emitted at the end, listed (frame order) at its request.
+      ['read', '826', undefined, undefined],
       ['other', '473', undefined, true],
       ['other', '452', undefined, undefined],
-      ['read', '826', undefined, undefined],
     ]);
     const facts = assets(events).map((e) => [e.at, e.facts]);
     expect(facts).toContainEqual([{ ip: plc.ip }, { 'opcua.endpoint_url': URL }]);

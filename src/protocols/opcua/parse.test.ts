@@ -1,7 +1,7 @@
 /** OPC UA binary parser unit tests (Part 6 §5.2, §6.7, §7.1; Part 4 service parameters), real frames, never-throws checks. */
 import { describe, expect, it } from 'vitest';
-import { publicFrames } from '../goose/testing/frames.js';
 import { describePublicCaptures } from '../testing/captures.js';
+import { publicFrames } from '../testing/frames.js';
 import { neverThrowsOnMutations, neverThrowsOnTruncations } from '../testing/parsers.js';
 import { type App, certificate, type Endpoint, services, UaWriter, ua } from './build.js';
 import { certificateCn } from './cert.js';

@@ -82,12 +82,10 @@ export class UaSession {
   constructor(private readonly ctx: AnalyzerContext) {
     this.out = new FlowEmitter(ctx, 'opcua');
     this.reversed = new FlowEmitter(
-      {
-        emit: (e) => ctx.emit(e),
-        evidence: () => ctx.evidence(),
-        anomaly: (c, d) => ctx.anomaly(c, d),
-        flow: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client },
-      },
+      // The same context (every member, present and future) with the flow's ends swapped.
+      Object.create(ctx, {
+        flow: { value: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client } },
+      }),
       'opcua',
     );
   }

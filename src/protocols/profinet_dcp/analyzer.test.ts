@@ -4,9 +4,9 @@ import { analyzeBytes } from '../../capture/analyze.js';
 import type { FlowObserved, LineguardEvent, OpObserved } from '../../events/types.js';
 import { ethernet } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
-import { missingFacts } from '../goose/testing/recall.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
+import { missingFacts } from '../testing/recall.js';
 import { DCP_IDENTIFY_MULTICAST, dcp, dcpBlock, rtFrame } from './build.js';
 import { ControlSub, DeviceRole, DeviceSub, ETHERTYPE_PROFINET, IpSub, Option } from './consts.js';
 
@@ -16,10 +16,9 @@ async function run(frames: Buffer[]): Promise<LineguardEvent[]> {
   return events;
 }
 
+/** One entry per operation (repeat summaries expanded), in frame order. */
 const ops = (events: LineguardEvent[]) =>
-  events
-    .filter((e): e is OpObserved => e.kind === 'op.observed')
-    .map((e) => [e.client.mac, e.server.mac, e.op, e.code, e.target, e.ok]);
+  operations(events).map((e) => [e.client.mac, e.server.mac, e.op, e.code, e.target, e.ok]);
 
 const pg = '00:1b:1b:aa:00:01'; // engineering station
 const plc = '00:1b:1b:aa:00:02';
@@ -96,10 +95,11 @@ describe('profinet_dcp analyzer (golden trace)', () => {
       [pg, io2, 'write', '4', 'ip 192.168.0.12/24 gw 192.168.0.1', false],
       [pg, io1, 'control', '4', 'reset-to-factory mode 0x0004', true],
       [pg, io1, 'read', '3', 'name-of-station, ip', true],
+      // Emitted at the end of the capture, listed (frame order) at its request.
+      [pg, io1, 'control', '4', 'signal', undefined],
       [plc, DCP_IDENTIFY_MULTICAST, 'identify', '5', 'name-of-station "io-1"', undefined],
       [plc, DCP_IDENTIFY_MULTICAST, 'identify', '5', 'name-of-station "io-2"', undefined],
       [io2, '01:0e:cf:00:00:01', 'identify', '6', 'io-2', undefined],
-      [pg, io1, 'control', '4', 'signal', undefined],
     ]);
     const facts = assets(events).map((e) => [e.at.mac, e.facts]);
     expect(facts).toContainEqual([
@@ -152,6 +152,23 @@ describe('profinet_dcp analyzer (golden trace)', () => {
     const flows = all.filter((e): e is FlowObserved => e.kind === 'flow.observed');
     expect(flows.map((f) => f.app)).toEqual(['profinet_dcp']);
     expect(ops(all)).toEqual([[plc, io1, 'write', '4', 'ip 10.0.0.2/8', true]]);
+  });
+
+  it('repeated requests on a flow the device opened: every one counted (the reversed emitter summarises too)', async () => {
+    const frames = [
+      dcp.setResponse(io1, pg, 0x99, [dcpBlock.response(Option.CONTROL, ControlSub.SIGNAL, 0)]),
+    ];
+    for (let i = 0; i < 3; i++) {
+      frames.push(dcp.setRequest(pg, io1, i, [dcpBlock.control(ControlSub.SIGNAL, 0x100)]));
+      frames.push(dcp.setResponse(io1, pg, i, [dcpBlock.response(Option.CONTROL, ControlSub.SIGNAL, 0)]));
+    }
+    const all = await run(frames);
+    expect(ops(all)).toEqual(Array(3).fill([pg, io1, 'control', '4', 'signal', true]));
+    // The first at once, the two repeats in one summary at the flow's end.
+    expect(all.filter((e) => e.kind === 'op.observed').map((e) => (e as OpObserved).count)).toEqual([
+      undefined,
+      2,
+    ]);
   });
 
   it('the pending table is bounded: the oldest unanswered request goes out without a verdict', async () => {

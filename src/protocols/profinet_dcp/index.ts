@@ -58,12 +58,10 @@ function createProfinet(ctx: AnalyzerContext): AnalyzerInstance {
   const out = new FlowEmitter(ctx, 'profinet_dcp');
   // Operations name the requester as client, whichever side opened the flow.
   const reversed = new FlowEmitter(
-    {
-      emit: (e) => ctx.emit(e),
-      evidence: () => ctx.evidence(),
-      anomaly: (c, d) => ctx.anomaly(c, d),
-      flow: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client },
-    },
+    // The same context (every member, present and future) with the flow's ends swapped.
+    Object.create(ctx, {
+      flow: { value: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client } },
+    }),
     'profinet_dcp',
   );
   const ops = (dir: Direction): FlowEmitter => (dir === 0 ? out : reversed);

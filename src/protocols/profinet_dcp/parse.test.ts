@@ -1,7 +1,7 @@
 /** PROFINET DCP parser unit tests (IEC 61158-6-10 §4.3.1), block readers and descriptions, real frames, never-throws checks. */
 import { describe, expect, it } from 'vitest';
-import { publicFrames } from '../goose/testing/frames.js';
 import { describePublicCaptures } from '../testing/captures.js';
+import { publicFrames } from '../testing/frames.js';
 import { neverThrowsOnMutations, neverThrowsOnTruncations, wholeBuffer } from '../testing/parsers.js';
 import { dcpBlock, dcpPdu } from './build.js';
 import {

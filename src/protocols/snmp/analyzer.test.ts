@@ -1,19 +1,19 @@
 /** SNMP analyzer: golden trace (get / set / trap), default-community anomaly without the value, malformed input, public captures. */
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { LineguardEvent } from '../../events/types.js';
 import { type Host, udpFrame } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import { nul, octets, oid, snmpMessage } from './build.js';
 import { Pdu } from './consts.js';
 
 const nms: Host = { mac: '02:00:00:00:06:01', ip: '10.7.0.1' };
 const sw: Host = { mac: '00:1b:1b:00:00:08', ip: '10.7.0.8' };
 
-const ops = (events: LineguardEvent[]) =>
-  events.filter((e): e is OpObserved => e.kind === 'op.observed').map((e) => [e.op, e.code, e.target, e.ok]);
+/** One entry per operation (repeat summaries expanded), in frame order. */
+const ops = (events: LineguardEvent[]) => operations(events).map((e) => [e.op, e.code, e.target, e.ok]);
 
 describe('snmp analyzer (golden traces)', () => {
   it('system group facts on the agent; get, set and trap as operations; default community flagged without its value', async () => {
@@ -147,7 +147,7 @@ describePublicCaptures('snmp', () => {
 
   it('mms_and_goose.pcap: interface status polling of two switches', async () => {
     const events = await analyzePublic('iec61850/mms_and_goose.pcap');
-    const o = events.filter((e): e is OpObserved => e.kind === 'op.observed' && e.protocol === 'snmp');
+    const o = operations(events).filter((e) => e.protocol === 'snmp');
     expect(o).toHaveLength(7);
     expect(new Set(o.map((e) => e.server.ip))).toEqual(new Set(['172.16.201.0', '172.16.202.0']));
     expect(o.every((e) => e.op === 'read' && e.ok === true)).toBe(true);

@@ -1,19 +1,18 @@
 /** C37.118 analyzer: golden traces (tcp PDC ↔ PMU, udp stream), operations, malformed input, the public capture. */
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
-import type { LineguardEvent, OpObserved } from '../../events/types.js';
+import type { LineguardEvent } from '../../events/types.js';
 import { type Host, udpFrame } from '../../sim/frames.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { TcpSession } from '../../sim/tcp-session.js';
 import { analyzePublic, describePublicCaptures } from '../testing/captures.js';
-import { anomalies, assets, fuzzFrames, golden } from '../testing/engine.js';
+import { anomalies, assets, fuzzFrames, golden, operations } from '../testing/engine.js';
 import { command, config2, dataFrame } from './build.js';
 
 const pdc: Host = { mac: '02:00:00:00:05:14', ip: '10.6.0.20' };
 const pmu: Host = { mac: '00:30:a7:00:0d:3a', ip: '10.6.0.241' };
 
-const ops = (events: LineguardEvent[]) =>
-  events.filter((e): e is OpObserved => e.kind === 'op.observed').map((e) => [e.op, e.code, e.target, e.ok]);
+const ops = (events: LineguardEvent[]) => operations(events).map((e) => [e.op, e.code, e.target, e.ok]);
 
 describe('synphasor analyzer (golden traces)', () => {
   it('tcp: CFG-2 names the PMU; commands are operations; data frames are not', async () => {

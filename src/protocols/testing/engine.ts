@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { analyzeBytes } from '../../capture/analyze.js';
-import type { AssetObserved, LineguardEvent } from '../../events/types.js';
+import type { AssetObserved, LineguardEvent, OpObserved } from '../../events/types.js';
 import { writePcap } from '../../sim/pcap-writer.js';
 import { lcg } from './parsers.js';
 
@@ -15,6 +15,22 @@ export { anomalies } from '../../capture/testing/support.js';
 
 export function assets(events: LineguardEvent[]): AssetObserved[] {
   return events.filter((e): e is AssetObserved => e.kind === 'asset.observed');
+}
+
+/**
+ * The operations among `events`, one entry per operation: an event summarising `count`
+ * repeats of one operation (FlowEmitter's repeat summaries) stands for `count` of them, at
+ * the frame of the first; in frame order. Tests that count or list operations go through
+ * this, so that every operation is still asserted however the emitter folds repeats.
+ */
+export function operations(events: LineguardEvent[]): OpObserved[] {
+  const out: OpObserved[] = [];
+  for (const e of events) {
+    if (e.kind !== 'op.observed') continue;
+    const n = e.count ?? 1;
+    for (let i = 0; i < n; i++) out.push(e);
+  }
+  return out.sort((a, b) => (a.evidence.frame ?? 0) - (b.evidence.frame ?? 0));
 }
 
 /**

@@ -1,13 +1,12 @@
 /**
  * Test support (excluded from the build): the decoded payloads of a public capture's frames,
- * so parser tests can run on real bytes. Used by the goose, profinet_dcp and opcua tests; a
- * candidate for the shared `protocols/testing/` folder.
+ * so parser tests can run on real bytes. Used by the goose, profinet_dcp and opcua tests.
  */
-import { decode } from '../../../capture/decode.js';
-import { Packet } from '../../../capture/packet.js';
-import { readCapture } from '../../../capture/reader.js';
-import { openFile } from '../../../capture/source.js';
-import { PCAPS } from '../../testing/captures.js';
+import { decode } from '../../capture/decode.js';
+import { Packet } from '../../capture/packet.js';
+import { readCapture } from '../../capture/reader.js';
+import { openFile } from '../../capture/source.js';
+import { PCAPS } from './captures.js';
 
 export interface PublicFrame {
   /** 1-based frame number, as tshark counts. */

@@ -5,9 +5,9 @@
  * an IP). Used by the goose, profinet_dcp and opcua tests.
  */
 import { readFileSync } from 'node:fs';
-import type { LineguardEvent } from '../../../events/types.js';
-import { PCAPS } from '../../testing/captures.js';
-import { assets } from '../../testing/engine.js';
+import type { LineguardEvent } from '../../events/types.js';
+import { PCAPS } from './captures.js';
+import { assets } from './engine.js';
 
 interface Truth {
   identity: Record<string, Record<string, string[]>>;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { analyzeBytes } from '../../../capture/analyze.js';
-import type { AssetObserved, LineguardEvent, OpObserved } from '../../../events/types.js';
+import type { AssetObserved, LineguardEvent } from '../../../events/types.js';
 import type { AnalyzerDescriptor, Direction } from '../../analyzer.js';
 import { StreamFramer } from '../../framer.js';
 import { PCAPS } from '../../testing/captures.js';
@@ -89,19 +89,4 @@ export function truthFacts(truthPath: string, prefix: string): number {
   for (const facts of Object.values(truth.identity))
     for (const [key, values] of Object.entries(facts)) if (key.startsWith(prefix)) n += values.length;
   return n;
-}
-
-/**
- * The operations among `events`, one entry per operation: an event summarising `count`
- * repeats of one operation (FlowEmitter's repeat summaries) stands for `count` of them, at
- * the frame of the first; in frame order.
- */
-export function operations(events: LineguardEvent[]): OpObserved[] {
-  const out: OpObserved[] = [];
-  for (const e of events) {
-    if (e.kind !== 'op.observed') continue;
-    const n = (e as OpObserved & { count?: number }).count ?? 1;
-    for (let i = 0; i < n; i++) out.push(e);
-  }
-  return out.sort((a, b) => (a.evidence.frame ?? 0) - (b.evidence.frame ?? 0));
 }
