@@ -28,6 +28,7 @@ import type {
 import { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
 import { StreamFramer } from '../framer.js';
+import { KeyedPending } from '../pending.js';
 import {
   Cmd,
   commandKind,
@@ -96,7 +97,10 @@ function createHartIp(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
     }),
     'hart_ip',
   );
-  const pending = new Map<number, Pending>();
+  const pending = new KeyedPending<Pending>(MAX_PENDING, (old, overflow) => {
+    old.out.op(old.op, old.code, old.target, undefined, old.evidence);
+    if (overflow) out.anomaly('hart_ip.pending_overflow', `more than ${MAX_PENDING} requests unanswered`);
+  });
 
   const request = (m: HartIpMessage, dir: Direction): void => {
     const pdu = m.pdu;
@@ -110,23 +114,14 @@ function createHartIp(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
           evidence: ctx.evidence(),
         }
       : { out: o, op: 'other', code: `msg ${m.header.id}`, target: undefined, evidence: ctx.evidence() };
-    const old = pending.get(m.header.sequence);
-    if (old) old.out.op(old.op, old.code, old.target, undefined, old.evidence);
-    else if (pending.size >= MAX_PENDING) {
-      const [k, first] = pending.entries().next().value!;
-      pending.delete(k);
-      first.out.op(first.op, first.code, first.target, undefined, first.evidence);
-      out.anomaly('hart_ip.pending_overflow', `more than ${MAX_PENDING} requests unanswered`);
-    }
-    pending.set(m.header.sequence, p);
+    pending.add(m.header.sequence, p);
   };
 
   const response = (m: HartIpMessage, buf: Buffer): void => {
     const h = m.header;
     const pdu = m.pdu;
-    const p = pending.get(h.sequence);
+    const p = pending.take(h.sequence);
     if (p) {
-      pending.delete(h.sequence);
       const pduOk =
         pdu?.responseCode === undefined || pdu.responseCode === 0 || WARNING_CODES.has(pdu.responseCode);
       const ok = h.type === MsgType.RESPONSE && (h.status === 0 || WARNING_CODES.has(h.status)) && pduOk;
@@ -177,8 +172,7 @@ function createHartIp(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
   };
 
   const end = (): void => {
-    for (const p of pending.values()) p.out.op(p.op, p.code, p.target, undefined, p.evidence);
-    pending.clear();
+    pending.drain((p) => p.out.op(p.op, p.code, p.target, undefined, p.evidence));
   };
 
   if (!tcp) return { data: onMessage, end };

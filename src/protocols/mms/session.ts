@@ -18,10 +18,10 @@
  * servers, not IEDs.
  */
 import type { AnalyzerContext, Direction } from '../analyzer.js';
-import { type PendingOp, PendingTable } from '../cotp/pending.js';
 import { emitters, type IsoConnection, type IsoUser } from '../cotp/user.js';
 import type { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
+import { KeyedPending, type PendingOp } from '../pending.js';
 import { MAX_PENDING, Pdu, SERVICE_KIND, Service, TASE2_MARKERS, UNCONFIRMED_NAMES } from './consts.js';
 import { identifyResponse, type MmsPdu, parseMms, serviceTarget } from './parse.js';
 import { parseUpper } from './upper.js';
@@ -41,9 +41,14 @@ interface MmsPending extends PendingOp {
 
 class MmsSession implements IsoUser {
   private readonly out: readonly [FlowEmitter, FlowEmitter];
+  /** A request given up: its invoke id came again, or the table was full. */
+  private readonly displaced = (old: MmsPending, overflow: boolean): void => {
+    this.emit(old, undefined);
+    if (overflow) this.out[0].anomaly('mms.too_many_pending', `over ${MAX_PENDING} requests unanswered`);
+  };
   private readonly pending = [
-    new PendingTable<MmsPending>(MAX_PENDING),
-    new PendingTable<MmsPending>(MAX_PENDING),
+    new KeyedPending<MmsPending>(MAX_PENDING, this.displaced, true),
+    new KeyedPending<MmsPending>(MAX_PENDING, this.displaced, true),
   ] as const;
   private tase2 = false;
 
@@ -70,7 +75,7 @@ class MmsSession implements IsoUser {
   gap(): void {}
 
   end(): void {
-    for (const t of this.pending) for (const p of t.drain()) this.emit(p, undefined);
+    for (const t of this.pending) t.drain((p) => this.emit(p, undefined));
   }
 
   private pdu(dir: Direction, buf: Buffer, m: MmsPdu): void {
@@ -136,11 +141,7 @@ class MmsSession implements IsoUser {
     service: number,
   ): void {
     const p: MmsPending = { op, code, target, evidence: this.ctx.evidence(), from: dir, service };
-    const displaced = this.pending[dir].add(key, p);
-    if (displaced === undefined) return;
-    this.emit(displaced.old, undefined);
-    if (displaced.overflow)
-      this.out[0].anomaly('mms.too_many_pending', `over ${MAX_PENDING} requests unanswered`);
+    this.pending[dir].add(key, p);
   }
 
   private identity(buf: Buffer, m: MmsPdu): void {

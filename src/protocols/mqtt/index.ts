@@ -16,6 +16,7 @@ import type { AnalyzerDescriptor, Direction } from '../analyzer.js';
 import { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
 import { StreamFramer } from '../framer.js';
+import { KeyedPending } from '../pending.js';
 import { MAX_PACKET, MAX_PENDING, MQTT_PORT, MQTT_TLS_PORT, Type } from './consts.js';
 import { type MqttPacket, measureMqtt, parseMqtt, startsConnect } from './parse.js';
 
@@ -37,25 +38,16 @@ export const mqtt: AnalyzerDescriptor = {
   probe: (buf, off, len) => (len < 10 ? 'more' : startsConnect(buf, off, len) ? 'yes' : 'no'),
   create: (ctx) => {
     const out = new FlowEmitter(ctx, 'mqtt');
-    const pending = new Map<number, Pending>();
+    const pending = new KeyedPending<Pending>(MAX_PENDING, (old, overflow) => {
+      out.op(old.op, old.code, old.target, undefined, old.evidence);
+      if (overflow) out.anomaly('mqtt.pending_overflow', `more than ${MAX_PENDING} packets unacknowledged`);
+    });
     let level = 4;
     let tls = false;
 
-    const add = (key: number, p: Pending): void => {
-      const old = pending.get(key);
-      if (old) out.op(old.op, old.code, old.target, undefined, old.evidence);
-      else if (pending.size >= MAX_PENDING) {
-        const [k, f] = pending.entries().next().value!;
-        pending.delete(k);
-        out.op(f.op, f.code, f.target, undefined, f.evidence);
-        out.anomaly('mqtt.pending_overflow', `more than ${MAX_PENDING} packets unacknowledged`);
-      }
-      pending.set(key, p);
-    };
     const settle = (key: number, ok: boolean): void => {
-      const p = pending.get(key);
+      const p = pending.take(key);
       if (!p) return;
-      pending.delete(key);
       out.op(p.op, p.code, p.target, ok, p.evidence);
     };
 
@@ -64,7 +56,7 @@ export const mqtt: AnalyzerDescriptor = {
       switch (m.type) {
         case Type.CONNECT: {
           level = m.level ?? 4;
-          add(CONNECT_KEY, { op: 'other', code, target: m.clientId, evidence: ctx.evidence() });
+          pending.add(CONNECT_KEY, { op: 'other', code, target: m.clientId, evidence: ctx.evidence() });
           const ip = senderIp(ctx.packet);
           if (ip !== undefined)
             out.asset(
@@ -79,16 +71,16 @@ export const mqtt: AnalyzerDescriptor = {
         }
         case Type.PUBLISH:
           if (m.qos === 0 || m.packetId === undefined) out.op('write', code, m.topic);
-          else add(m.packetId, { op: 'write', code, target: m.topic, evidence: ctx.evidence() });
+          else pending.add(m.packetId, { op: 'write', code, target: m.topic, evidence: ctx.evidence() });
           return;
         case Type.SUBSCRIBE:
-          add(m.packetId!, { op: 'read', code, target: m.topic, evidence: ctx.evidence() });
+          pending.add(m.packetId!, { op: 'read', code, target: m.topic, evidence: ctx.evidence() });
           return;
         case Type.UNSUBSCRIBE:
-          add(m.packetId!, { op: 'other', code, target: m.topic, evidence: ctx.evidence() });
+          pending.add(m.packetId!, { op: 'other', code, target: m.topic, evidence: ctx.evidence() });
           return;
         case Type.PINGREQ:
-          add(PING_KEY, { op: 'other', code, target: undefined, evidence: ctx.evidence() });
+          pending.add(PING_KEY, { op: 'other', code, target: undefined, evidence: ctx.evidence() });
           return;
         case Type.DISCONNECT:
           out.op('other', code);
@@ -146,8 +138,7 @@ export const mqtt: AnalyzerDescriptor = {
       },
       gap: (dir: Direction) => framers[dir].gap(),
       end() {
-        for (const p of pending.values()) out.op(p.op, p.code, p.target, undefined, p.evidence);
-        pending.clear();
+        pending.drain((p) => out.op(p.op, p.code, p.target, undefined, p.evidence));
       },
     };
   },

@@ -24,6 +24,7 @@ import type {
 import { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
 import { StreamFramer } from '../framer.js';
+import { KeyedPending } from '../pending.js';
 import {
   COMMANDS,
   FINS_PORT,
@@ -89,7 +90,10 @@ function createOmron(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
     }),
     'omron',
   );
-  const pending = new Map<number, Pending>();
+  const pending = new KeyedPending<Pending>(MAX_PENDING, (old, overflow) => {
+    old.out.op(old.op, old.code, old.target, undefined, old.evidence);
+    if (overflow) out.anomaly('omron.pending_overflow', `more than ${MAX_PENDING} commands unanswered`);
+  });
 
   const command = (f: FinsFrame, buf: Buffer, dir: Direction): void => {
     const known = COMMANDS[f.command];
@@ -104,15 +108,7 @@ function createOmron(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
       p.out.op(p.op, p.code, p.target);
       return;
     }
-    const old = pending.get(f.sid);
-    if (old) old.out.op(old.op, old.code, old.target, undefined, old.evidence);
-    else if (pending.size >= MAX_PENDING) {
-      const [k, first] = pending.entries().next().value!;
-      pending.delete(k);
-      first.out.op(first.op, first.code, first.target, undefined, first.evidence);
-      out.anomaly('omron.pending_overflow', `more than ${MAX_PENDING} commands unanswered`);
-    }
-    pending.set(f.sid, p);
+    pending.add(f.sid, p);
   };
 
   const response = (f: FinsFrame, buf: Buffer): void => {
@@ -152,8 +148,7 @@ function createOmron(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
   };
 
   const end = (): void => {
-    for (const p of pending.values()) p.out.op(p.op, p.code, p.target, undefined, p.evidence);
-    pending.clear();
+    pending.drain((p) => p.out.op(p.op, p.code, p.target, undefined, p.evidence));
   };
 
   if (!tcp) return { data: frame, end };

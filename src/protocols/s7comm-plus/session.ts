@@ -21,10 +21,10 @@
  */
 import type { AnalyzerContext, Direction } from '../analyzer.js';
 import { tsapText } from '../cotp/parse.js';
-import { type PendingOp, PendingTable } from '../cotp/pending.js';
 import { emitters, type IsoConnection, type IsoUser } from '../cotp/user.js';
 import type { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
+import { KeyedPending, type PendingOp } from '../pending.js';
 import {
   AREA_DB,
   AREA_IQMCT,
@@ -60,9 +60,15 @@ interface S7pPending extends PendingOp {
 
 class S7commPlusSession implements IsoUser {
   private readonly out: readonly [FlowEmitter, FlowEmitter];
+  /** A request given up: its sequence number came again, or the table was full. */
+  private readonly displaced = (old: S7pPending, overflow: boolean): void => {
+    this.emit(old, undefined);
+    if (overflow)
+      this.out[0].anomaly('s7comm-plus.too_many_pending', `over ${MAX_PENDING} requests unanswered`);
+  };
   private readonly pending = [
-    new PendingTable<S7pPending>(MAX_PENDING),
-    new PendingTable<S7pPending>(MAX_PENDING),
+    new KeyedPending<S7pPending>(MAX_PENDING, this.displaced, true),
+    new KeyedPending<S7pPending>(MAX_PENDING, this.displaced, true),
   ] as const;
   /** A message continues in the next TSDU of this direction (no trailer yet). */
   private readonly inMessage: [boolean, boolean] = [false, false];
@@ -116,7 +122,7 @@ class S7commPlusSession implements IsoUser {
   }
 
   end(): void {
-    for (const t of this.pending) for (const p of t.drain()) this.emit(p, undefined);
+    for (const t of this.pending) t.drain((p) => this.emit(p, undefined));
     if (this.maxVersion === Version.V1) this.versionFact();
   }
 
@@ -163,11 +169,7 @@ class S7commPlusSession implements IsoUser {
     if (CHANGES.has(fn) && this.sequence > 0 && target !== 'session' && op !== 'control') op = 'program';
     const code = `0x${fn.toString(16).padStart(4, '0')}`;
     const p: S7pPending = { op, code, target, evidence: this.ctx.evidence(), from: dir, func: fn };
-    const displaced = this.pending[dir].add(m.seq, p);
-    if (displaced === undefined) return;
-    this.emit(displaced.old, undefined);
-    if (displaced.overflow)
-      this.out[0].anomaly('s7comm-plus.too_many_pending', `over ${MAX_PENDING} requests unanswered`);
+    this.pending[dir].add(m.seq, p);
   }
 
   private response(dir: Direction, buf: Buffer, m: S7pMessage, end: number, version: number): void {

@@ -20,11 +20,10 @@
  * `s7comm.slot` from the called TSAP.
  */
 import type { AnalyzerContext, Direction } from '../analyzer.js';
-import type { PendingOp } from '../cotp/pending.js';
-import { PendingTable } from '../cotp/pending.js';
 import { emitters, type IsoConnection, type IsoUser } from '../cotp/user.js';
 import type { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
+import { KeyedPending, type PendingOp } from '../pending.js';
 import {
   BLOCK_TYPES,
   FUNC_KIND,
@@ -73,9 +72,14 @@ export function createS7comm(ctx: AnalyzerContext, conn: IsoConnection): IsoUser
 
 class S7commSession implements IsoUser {
   private readonly out: readonly [FlowEmitter, FlowEmitter];
+  /** A request given up: its id came again, or the table was full. */
+  private readonly displaced = (old: S7Pending, overflow: boolean): void => {
+    if (!old.cont) this.emit(old, undefined);
+    if (overflow) this.out[0].anomaly('s7comm.too_many_pending', `over ${MAX_PENDING} requests unanswered`);
+  };
   private readonly pending = [
-    new PendingTable<S7Pending>(MAX_PENDING),
-    new PendingTable<S7Pending>(MAX_PENDING),
+    new KeyedPending<S7Pending>(MAX_PENDING, this.displaced, true),
+    new KeyedPending<S7Pending>(MAX_PENDING, this.displaced, true),
   ] as const;
   /** Block named by the last Start upload (Upload and End upload carry only an id). */
   private uploading: string | undefined;
@@ -111,7 +115,10 @@ class S7commSession implements IsoUser {
   }
 
   end(): void {
-    for (const t of this.pending) for (const p of t.drain()) if (!p.cont) this.emit(p, undefined);
+    for (const t of this.pending)
+      t.drain((p) => {
+        if (!p.cont) this.emit(p, undefined);
+      });
   }
 
   private job(dir: Direction, buf: Buffer, m: S7Pdu): void {
@@ -290,11 +297,7 @@ class S7commSession implements IsoUser {
   }
 
   private request(dir: Direction, key: number, p: S7Pending): void {
-    const displaced = this.pending[dir].add(key, p);
-    if (displaced === undefined) return;
-    if (!displaced.old.cont) this.emit(displaced.old, undefined);
-    if (displaced.overflow)
-      this.out[0].anomaly('s7comm.too_many_pending', `over ${MAX_PENDING} requests unanswered`);
+    this.pending[dir].add(key, p);
   }
 
   private emit(p: S7Pending, ok: boolean | undefined): void {

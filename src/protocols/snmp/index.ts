@@ -20,6 +20,7 @@ import type { AnalyzerDescriptor, Direction, ProbeResult } from '../analyzer.js'
 import { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
 import { describeSystem } from '../lldp/sysdescr.js';
+import { KeyedPending } from '../pending.js';
 import {
   AGENT_PORT,
   ENTERPRISES,
@@ -55,7 +56,10 @@ export const snmp: AnalyzerDescriptor = {
   probe,
   create: (ctx) => {
     const out = new FlowEmitter(ctx, 'snmp');
-    const pending = new Map<number, Pending>();
+    const pending = new KeyedPending<Pending>(MAX_PENDING, (old, overflow) => {
+      out.op(old.op, old.code, old.target, undefined, old.evidence);
+      if (overflow) out.anomaly('snmp.pending_overflow', `more than ${MAX_PENDING} requests unanswered`);
+    });
     let warned = false;
 
     const security = (m: SnmpMessage): string =>
@@ -74,21 +78,12 @@ export const snmp: AnalyzerDescriptor = {
         out.op(p.op, p.code, p.target);
         return;
       }
-      const old = pending.get(m.requestId);
-      if (old) out.op(old.op, old.code, old.target, undefined, old.evidence);
-      else if (pending.size >= MAX_PENDING) {
-        const [k, f] = pending.entries().next().value!;
-        pending.delete(k);
-        out.op(f.op, f.code, f.target, undefined, f.evidence);
-        out.anomaly('snmp.pending_overflow', `more than ${MAX_PENDING} requests unanswered`);
-      }
-      pending.set(m.requestId, p);
+      pending.add(m.requestId, p);
     };
 
     const response = (m: SnmpMessage, buf: Buffer): void => {
-      const p = pending.get(m.requestId);
+      const p = pending.take(m.requestId);
       if (p) {
-        pending.delete(m.requestId);
         out.op(p.op, p.code, p.target, m.pdu === Pdu.RESPONSE && m.errorStatus === 0, p.evidence);
       }
       const ip = senderIp(ctx.packet);
@@ -155,8 +150,7 @@ export const snmp: AnalyzerDescriptor = {
         else response(m, buf);
       },
       end() {
-        for (const p of pending.values()) out.op(p.op, p.code, p.target, undefined, p.evidence);
-        pending.clear();
+        pending.drain((p) => out.op(p.op, p.code, p.target, undefined, p.evidence));
       },
     };
   },
