@@ -163,3 +163,19 @@ export class FlowEmitter {
     if (this.anomalies++ < MAX_ANOMALIES) this.ctx.anomaly(code, detail);
   }
 }
+
+/**
+ * An emitter for the operations the flow's server starts: the same context (every member,
+ * present and future, `onClose` included, so its summaries are flushed) with the flow's ends
+ * swapped. For server-initiated requests (unsolicited responses, a gateway answering from
+ * another port, peers that both use the well-known port).
+ */
+export function reversedEmitter(ctx: AnalyzerContext, protocol: string): FlowEmitter {
+  const flow = ctx.flow;
+  return new FlowEmitter(
+    Object.create(ctx, {
+      flow: { value: { transport: flow.transport, client: flow.server, server: flow.client } },
+    }),
+    protocol,
+  );
+}

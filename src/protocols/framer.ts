@@ -3,6 +3,7 @@
  * delivery are handed out in place (no copy); only a message that straddles deliveries is
  * copied into a per-direction buffer, which is capped so a hostile peer cannot grow it.
  */
+import type { AnalyzerInstance, Direction } from './analyzer.js';
 
 /**
  * Length of the message starting at `buf[off]` given `avail` bytes: a positive length, 0 when
@@ -129,4 +130,19 @@ export class StreamFramer {
     this.lost = true;
     this.onError(error, detail);
   }
+}
+
+/**
+ * A TCP analyzer instance that cuts each direction with its own framer (`framer(dir)`, made
+ * once per flow). Lost bytes stop that direction's framer (`StreamFramer.gap`); nothing here
+ * resynchronises it.
+ */
+export function framedStreams(framer: (dir: Direction) => StreamFramer, end?: () => void): AnalyzerInstance {
+  const framers = [framer(0), framer(1)] as const;
+  const inst: AnalyzerInstance = {
+    data: (dir, buf, off, len) => framers[dir].push(buf, off, len),
+    gap: (dir) => framers[dir].gap(),
+  };
+  if (end) inst.end = end;
+  return inst;
 }

@@ -16,10 +16,10 @@
  * `ads.host_name` and `name`, `ads.twincat_version`.
  */
 import type { AssetFacts, Evidence, OpKind } from '../../events/types.js';
-import type { AnalyzerContext, AnalyzerDescriptor, AnalyzerInstance, Direction } from '../analyzer.js';
+import type { AnalyzerContext, AnalyzerDescriptor, AnalyzerInstance } from '../analyzer.js';
 import { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
-import { StreamFramer } from '../framer.js';
+import { framedStreams, StreamFramer } from '../framer.js';
 import {
   ADS_TCP_PORT,
   ADS_UDP_PORT,
@@ -149,12 +149,7 @@ function createTcp(ctx: AnalyzerContext): AnalyzerInstance {
       (error, detail) => out.anomaly(error === 'invalid' ? 'ads.bad_header' : 'ads.too_large', detail),
       MAX_FRAME + AMS_TCP_HEADER,
     );
-  const framers = [framer(), framer()] as const;
-  return {
-    data: (dir: Direction, buf, off, len) => framers[dir].push(buf, off, len),
-    gap: (dir: Direction) => framers[dir].gap(),
-    end: () => pending.flush(),
-  };
+  return framedStreams(framer, () => pending.flush());
 }
 
 function createUdp(ctx: AnalyzerContext): AnalyzerInstance {

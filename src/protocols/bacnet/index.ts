@@ -29,7 +29,7 @@ import type {
   Direction,
   ProbeResult,
 } from '../analyzer.js';
-import { FlowEmitter } from '../emit.js';
+import { FlowEmitter, reversedEmitter } from '../emit.js';
 import { sender, senderIp } from '../endpoint.js';
 import {
   ABORT_REASON,
@@ -402,14 +402,7 @@ class BacnetFlow implements AnalyzerInstance {
   /** The emitter whose client sent in direction `dir`. */
   private emitter(dir: Direction): FlowEmitter {
     if (dir === 0) return this.out;
-    const { ctx } = this;
-    this.rev ??= new FlowEmitter(
-      // The same context (every member, present and future) with the flow's ends swapped.
-      Object.create(ctx, {
-        flow: { value: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client } },
-      }),
-      'bacnet',
-    );
+    this.rev ??= reversedEmitter(this.ctx, 'bacnet');
     return this.rev;
   }
 }

@@ -32,7 +32,7 @@ import type {
   Direction,
   ProbeResult,
 } from '../analyzer.js';
-import { FlowEmitter } from '../emit.js';
+import { FlowEmitter, reversedEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
 import { StreamFramer } from '../framer.js';
 import {
@@ -361,14 +361,7 @@ class Dnp3Flow implements AnalyzerInstance {
   /** The emitter whose client is the master. */
   private emitter(masterIsClient: boolean): FlowEmitter {
     if (masterIsClient) return this.out;
-    const { ctx } = this;
-    this.rev ??= new FlowEmitter(
-      // The same context (every member, present and future) with the flow's ends swapped.
-      Object.create(ctx, {
-        flow: { value: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client } },
-      }),
-      'dnp3',
-    );
+    this.rev ??= reversedEmitter(this.ctx, 'dnp3');
     return this.rev;
   }
 }

@@ -20,10 +20,10 @@
  */
 import type { Packet } from '../../capture/packet.js';
 import type { AssetFacts, Endpoint } from '../../events/types.js';
-import type { AnalyzerContext, AnalyzerDescriptor, AnalyzerInstance, Direction } from '../analyzer.js';
+import type { AnalyzerContext, AnalyzerDescriptor, AnalyzerInstance } from '../analyzer.js';
 import { FlowEmitter } from '../emit.js';
 import { sender, senderIp } from '../endpoint.js';
-import { StreamFramer } from '../framer.js';
+import { framedStreams, StreamFramer } from '../framer.js';
 import { DnsOpcode, DnsType, Port, SERVICE_ROLE, TXT_FACT } from './consts.js';
 import { type DnsMessage, measureTcpDns, parseDns, reverseNameToIp } from './parse.js';
 
@@ -84,12 +84,8 @@ function createDns(ctx: AnalyzerContext, flavor: Flavor, tcp: boolean): Analyzer
       (_error, detail) => out.anomaly(`${flavor}.too_large`, detail),
       2 + 0xffff,
     );
-  const framers = [framer(), framer()] as const;
-  return {
-    data: (dir: Direction, buf, off, len) => framers[dir].push(buf, off, len),
-    // Lengths carry no sync marker: after lost bytes this direction cannot be followed again.
-    gap: (dir: Direction) => framers[dir].gap(),
-  };
+  // Lengths carry no sync marker: after lost bytes this direction cannot be followed again.
+  return framedStreams(framer);
 }
 
 function dnsFacts(out: FlowEmitter, msg: DnsMessage, p: Packet): void {

@@ -18,6 +18,7 @@ import type { AssetFacts, Evidence } from '../../events/types.js';
 import type { AnalyzerDescriptor, Direction } from '../analyzer.js';
 import { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
+import { openingProbe, Preface } from '../preface.js';
 import { EMBEDDED_OS, FOX_PORT, FOX_TLS_PORT, HELLO_FACTS, MAX_MESSAGE, TRIDIUM_BRANDS } from './consts.js';
 import { type FoxMessage, messageEnd, parseFox, startsFox } from './parse.js';
 
@@ -25,11 +26,11 @@ export const fox: AnalyzerDescriptor = {
   name: 'fox',
   transport: 'tcp',
   ports: [FOX_PORT, FOX_TLS_PORT],
-  probe: (buf, off, len) => (len < 4 ? 'more' : startsFox(buf, off, len) ? 'yes' : 'no'),
+  probe: openingProbe(4, startsFox),
   create: (ctx) => {
     const out = new FlowEmitter(ctx, 'fox');
-    /** Per direction: bytes of the first message so far, or null once it is done with. */
-    const acc: [Buffer | null, Buffer | null] = [Buffer.alloc(0), Buffer.alloc(0)];
+    /** Per direction: bytes of the first message so far, until it is done with. */
+    const preface = new Preface();
     let hello: Evidence | undefined;
 
     const message = (dir: Direction, m: FoxMessage): void => {
@@ -47,33 +48,28 @@ export const fox: AnalyzerDescriptor = {
 
     return {
       data(dir: Direction, buf, off, len) {
-        const have = acc[dir];
-        if (have === null) return;
-        // Fox over TLS (4911) or anything else that is not Fox text: stop reading this direction.
-        if (have.length === 0 && !startsFox(buf, off, len) && len >= 4) {
-          acc[dir] = null;
+        const all = preface.join(dir, buf, off, len);
+        if (all === null) return;
+        // Fox over TLS (4911) or anything else that is not Fox text: stop reading this direction
+        // (judged on a first delivery, when `all` is these bytes alone).
+        if (all.length === len && !startsFox(buf, off, len) && len >= 4) {
+          preface.done(dir);
           return;
         }
-        const all =
-          have.length === 0
-            ? buf.subarray(off, off + len)
-            : Buffer.concat([have, buf.subarray(off, off + len)]);
         const e = messageEnd(all, 0, all.length);
         if (e < 0) {
           if (all.length > MAX_MESSAGE) {
             out.anomaly('fox.too_large', `no end of message in ${all.length} bytes`);
-            acc[dir] = null;
-          } else acc[dir] = Buffer.from(all);
+            preface.done(dir);
+          } else preface.keep(dir, all);
           return;
         }
-        acc[dir] = null;
+        preface.done(dir);
         const r = parseFox(all, 0, e);
         if (!r.ok) out.anomaly(`fox.${r.code}`, r.detail);
         else message(dir, r.msg);
       },
-      gap: (dir: Direction) => {
-        acc[dir] = null;
-      },
+      gap: (dir: Direction) => preface.done(dir),
       end: () => {
         if (hello) out.op('identify', 'hello', undefined, undefined, hello);
         hello = undefined;

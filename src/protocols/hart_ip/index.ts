@@ -18,16 +18,11 @@
  * resumed after a TCP gap (no sync marker: the direction is given up).
  */
 import type { AssetFacts, Evidence, OpKind } from '../../events/types.js';
-import type {
-  AnalyzerContext,
-  AnalyzerDescriptor,
-  AnalyzerInstance,
-  Direction,
-  ProbeResult,
-} from '../analyzer.js';
-import { FlowEmitter } from '../emit.js';
+import type { AnalyzerContext, AnalyzerInstance, Direction, ProbeResult } from '../analyzer.js';
+import { tcpAndUdp } from '../descriptor.js';
+import { FlowEmitter, reversedEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
-import { StreamFramer } from '../framer.js';
+import { framedStreams, StreamFramer } from '../framer.js';
 import { KeyedPending } from '../pending.js';
 import {
   Cmd,
@@ -59,21 +54,12 @@ function probe(buf: Buffer, off: number, len: number): ProbeResult {
   return r.ok && (r.msg.pdu === undefined || r.msg.pdu.checksumOk) ? 'yes' : 'no';
 }
 
-export const hartIpTcp: AnalyzerDescriptor = {
-  name: 'hart_ip',
-  transport: 'tcp',
-  ports: [HART_IP_PORT],
-  probe,
-  create: (ctx) => createHartIp(ctx, true),
-};
-
-export const hartIpUdp: AnalyzerDescriptor = {
-  name: 'hart_ip',
-  transport: 'udp',
-  ports: [HART_IP_PORT],
-  probe,
-  create: (ctx) => createHartIp(ctx, false),
-};
+export const [hartIpTcp, hartIpUdp] = tcpAndUdp(
+  'hart_ip',
+  { ports: [HART_IP_PORT], probe },
+  { ports: [HART_IP_PORT], probe },
+  createHartIp,
+);
 
 interface Pending {
   /** The emitter whose client is the request's sender. */
@@ -89,14 +75,7 @@ function createHartIp(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
   // A UDP gateway may answer a session initiate from another port (the capture's 5095), so the
   // rest of the session is a flow whose first datagram is the gateway's: the engine then takes
   // the gateway for the client. Requests say who asks, so their operations name the right sides.
-  const flow = ctx.flow;
-  const reversed = new FlowEmitter(
-    // The same context (every member, present and future) with the flow's ends swapped.
-    Object.create(ctx, {
-      flow: { value: { transport: flow.transport, client: flow.server, server: flow.client } },
-    }),
-    'hart_ip',
-  );
+  const reversed = reversedEmitter(ctx, 'hart_ip');
   const pending = new KeyedPending<Pending>(MAX_PENDING, (old, overflow) => {
     old.out.op(old.op, old.code, old.target, undefined, old.evidence);
     if (overflow) out.anomaly('hart_ip.pending_overflow', `more than ${MAX_PENDING} requests unanswered`);
@@ -185,12 +164,7 @@ function createHartIp(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
         out.anomaly(error === 'invalid' ? 'hart_ip.bad_header' : 'hart_ip.too_large', detail),
       MAX_MESSAGE,
     );
-  const framers = [framer(0), framer(1)] as const;
-  return {
-    data: (dir: Direction, buf, off, len) => framers[dir].push(buf, off, len),
-    gap: (dir: Direction) => framers[dir].gap(),
-    end,
-  };
+  return framedStreams(framer, end);
 }
 
 function targetOf(pdu: HartPdu): string {

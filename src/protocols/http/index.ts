@@ -13,6 +13,7 @@ import type { AssetFacts } from '../../events/types.js';
 import type { AnalyzerDescriptor, Direction } from '../analyzer.js';
 import { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
+import { openingProbe, Preface } from '../preface.js';
 import { HTTP_PORTS, MAX_HEADER, SERVER_VENDORS } from './consts.js';
 import { headerEnd, parseHead, realmOf, startsHttp } from './parse.js';
 
@@ -22,31 +23,27 @@ export const http: AnalyzerDescriptor = {
   name: 'http',
   transport: 'tcp',
   ports: [...HTTP_PORTS],
-  probe: (buf, off, len) => (len < 8 ? 'more' : startsHttp(buf, off, len) ? 'yes' : 'no'),
+  probe: openingProbe(8, startsHttp),
   create: (ctx) => {
     const out = new FlowEmitter(ctx, 'http');
-    const acc: [Buffer | null, Buffer | null] = [Buffer.alloc(0), Buffer.alloc(0)];
+    const preface = new Preface();
     return {
       data(dir: Direction, buf, off, len) {
-        const have = acc[dir];
-        if (have === null) return;
-        const all =
-          have.length === 0
-            ? buf.subarray(off, off + len)
-            : Buffer.concat([have, buf.subarray(off, off + len)]);
+        const all = preface.join(dir, buf, off, len);
+        if (all === null) return;
         if (all.length >= 8 && !startsHttp(all, 0, all.length)) {
-          acc[dir] = null;
+          preface.done(dir);
           return;
         }
         const e = headerEnd(all, 0, Math.min(all.length, MAX_HEADER));
         if (e < 0) {
           if (all.length >= MAX_HEADER) {
             out.anomaly('http.header_too_large', `no end of headers in ${MAX_HEADER} bytes`);
-            acc[dir] = null;
-          } else acc[dir] = Buffer.from(all);
+            preface.done(dir);
+          } else preface.keep(dir, all);
           return;
         }
-        acc[dir] = null;
+        preface.done(dir);
         const r = parseHead(all, 0, e, WANTED);
         if (!r.ok) {
           out.anomaly(`http.${r.code}`, r.detail);
@@ -70,9 +67,7 @@ export const http: AnalyzerDescriptor = {
         if (realm) facts['http.realm'] = realm;
         if (Object.keys(facts).length > 0) out.asset({ ip }, facts);
       },
-      gap: (dir: Direction) => {
-        acc[dir] = null;
-      },
+      gap: (dir: Direction) => preface.done(dir),
     };
   },
 };

@@ -18,16 +18,11 @@
  */
 import { L3, type Packet } from '../../capture/packet.js';
 import type { Evidence, OpKind } from '../../events/types.js';
-import type {
-  AnalyzerContext,
-  AnalyzerDescriptor,
-  AnalyzerInstance,
-  Direction,
-  ProbeResult,
-} from '../analyzer.js';
+import type { AnalyzerContext, AnalyzerInstance, ProbeResult } from '../analyzer.js';
+import { tcpAndUdp } from '../descriptor.js';
 import { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
-import { StreamFramer } from '../framer.js';
+import { framedStreams, StreamFramer } from '../framer.js';
 import {
   kindByRange,
   MAX_FRAME,
@@ -47,21 +42,12 @@ function probe(buf: Buffer, off: number, len: number): ProbeResult {
   return n === len && parseMelsec(buf, off, len).ok ? 'yes' : 'no';
 }
 
-export const melsecTcp: AnalyzerDescriptor = {
-  name: 'melsec',
-  transport: 'tcp',
-  ports: [MELSOFT_TCP_PORT],
-  probe,
-  create: (ctx) => createMelsec(ctx, true),
-};
-
-export const melsecUdp: AnalyzerDescriptor = {
-  name: 'melsec',
-  transport: 'udp',
-  ports: [MC_UDP_PORT, ...MELSOFT_UDP_PORTS],
-  probe,
-  create: (ctx) => createMelsec(ctx, false),
-};
+export const [melsecTcp, melsecUdp] = tcpAndUdp(
+  'melsec',
+  { ports: [MELSOFT_TCP_PORT], probe },
+  { ports: [MC_UDP_PORT, ...MELSOFT_UDP_PORTS], probe },
+  createMelsec,
+);
 
 interface Pending {
   msg: MelsecMessage;
@@ -164,10 +150,5 @@ function createMelsec(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
       (error, detail) => out.anomaly(error === 'invalid' ? 'melsec.bad_header' : 'melsec.too_large', detail),
       MAX_FRAME,
     );
-  const framers = [framer(), framer()] as const;
-  return {
-    data: (dir: Direction, buf, off, len) => framers[dir].push(buf, off, len),
-    gap: (dir: Direction) => framers[dir].gap(),
-    end,
-  };
+  return framedStreams(framer, end);
 }

@@ -17,6 +17,7 @@ import { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
 import { StreamFramer } from '../framer.js';
 import { KeyedPending } from '../pending.js';
+import { openingProbe } from '../preface.js';
 import { MAX_PACKET, MAX_PENDING, MQTT_PORT, MQTT_TLS_PORT, Type } from './consts.js';
 import { type MqttPacket, measureMqtt, parseMqtt, startsConnect } from './parse.js';
 
@@ -35,7 +36,7 @@ export const mqtt: AnalyzerDescriptor = {
   name: 'mqtt',
   transport: 'tcp',
   ports: [MQTT_PORT, MQTT_TLS_PORT],
-  probe: (buf, off, len) => (len < 10 ? 'more' : startsConnect(buf, off, len) ? 'yes' : 'no'),
+  probe: openingProbe(10, startsConnect),
   create: (ctx) => {
     const out = new FlowEmitter(ctx, 'mqtt');
     const pending = new KeyedPending<Pending>(MAX_PENDING, (old, overflow) => {

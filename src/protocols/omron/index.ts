@@ -14,16 +14,11 @@
  * beyond their header, FINS over other transports.
  */
 import type { Evidence, OpKind } from '../../events/types.js';
-import type {
-  AnalyzerContext,
-  AnalyzerDescriptor,
-  AnalyzerInstance,
-  Direction,
-  ProbeResult,
-} from '../analyzer.js';
-import { FlowEmitter } from '../emit.js';
+import type { AnalyzerContext, AnalyzerInstance, Direction, ProbeResult } from '../analyzer.js';
+import { tcpAndUdp } from '../descriptor.js';
+import { FlowEmitter, reversedEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
-import { StreamFramer } from '../framer.js';
+import { framedStreams, StreamFramer } from '../framer.js';
 import { KeyedPending } from '../pending.js';
 import {
   COMMANDS,
@@ -45,21 +40,15 @@ import {
   plausibleHeader,
 } from './parse.js';
 
-export const omronTcp: AnalyzerDescriptor = {
-  name: 'omron',
-  transport: 'tcp',
-  ports: [FINS_PORT],
-  probe: (buf, off, len) => (len < 4 ? 'more' : buf.readUInt32BE(off) === FINS_TCP_MAGIC ? 'yes' : 'no'),
-  create: (ctx) => createOmron(ctx, true),
-};
-
-export const omronUdp: AnalyzerDescriptor = {
-  name: 'omron',
-  transport: 'udp',
-  ports: [FINS_PORT],
-  probe: probeUdp,
-  create: (ctx) => createOmron(ctx, false),
-};
+export const [omronTcp, omronUdp] = tcpAndUdp(
+  'omron',
+  {
+    ports: [FINS_PORT],
+    probe: (buf, off, len) => (len < 4 ? 'more' : buf.readUInt32BE(off) === FINS_TCP_MAGIC ? 'yes' : 'no'),
+  },
+  { ports: [FINS_PORT], probe: probeUdp },
+  createOmron,
+);
 
 /** A command frame whose code is a known FINS command. */
 function probeUdp(buf: Buffer, off: number, len: number): ProbeResult {
@@ -81,15 +70,8 @@ export function commandCode(cmd: number): string {
 
 function createOmron(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
   const out = new FlowEmitter(ctx, 'omron');
-  const flow = ctx.flow;
   // Both ends of FINS/UDP often use 9600: the requester is known from the ICF, not the ports.
-  const reversed = new FlowEmitter(
-    // The same context (every member, present and future) with the flow's ends swapped.
-    Object.create(ctx, {
-      flow: { value: { transport: flow.transport, client: flow.server, server: flow.client } },
-    }),
-    'omron',
-  );
+  const reversed = reversedEmitter(ctx, 'omron');
   const pending = new KeyedPending<Pending>(MAX_PENDING, (old, overflow) => {
     old.out.op(old.op, old.code, old.target, undefined, old.evidence);
     if (overflow) out.anomaly('omron.pending_overflow', `more than ${MAX_PENDING} commands unanswered`);
@@ -168,10 +150,5 @@ function createOmron(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
         out.anomaly(error === 'invalid' ? 'omron.bad_tcp_header' : 'omron.too_large', detail),
       MAX_FRAME + 8,
     );
-  const framers = [framer(0), framer(1)] as const;
-  return {
-    data: (dir: Direction, buf, off, len) => framers[dir].push(buf, off, len),
-    gap: (dir: Direction) => framers[dir].gap(),
-    end,
-  };
+  return framedStreams(framer, end);
 }

@@ -12,7 +12,7 @@ import type { Packet } from '../../capture/packet.js';
 import { macToString } from '../../events/format.js';
 import type { Endpoint, Evidence, OpKind } from '../../events/types.js';
 import type { AnalyzerContext, Direction } from '../analyzer.js';
-import { FlowEmitter } from '../emit.js';
+import { FlowEmitter, reversedEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
 import { certificateCn } from './cert.js';
 import {
@@ -81,13 +81,7 @@ export class UaSession {
 
   constructor(private readonly ctx: AnalyzerContext) {
     this.out = new FlowEmitter(ctx, 'opcua');
-    this.reversed = new FlowEmitter(
-      // The same context (every member, present and future) with the flow's ends swapped.
-      Object.create(ctx, {
-        flow: { value: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client } },
-      }),
-      'opcua',
-    );
+    this.reversed = reversedEmitter(ctx, 'opcua');
   }
 
   anomaly(code: string, detail: string): void {

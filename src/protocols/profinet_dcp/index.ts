@@ -30,7 +30,7 @@
  */
 import type { Evidence, OpKind } from '../../events/types.js';
 import type { AnalyzerContext, AnalyzerDescriptor, AnalyzerInstance, Direction } from '../analyzer.js';
-import { FlowEmitter } from '../emit.js';
+import { FlowEmitter, reversedEmitter } from '../emit.js';
 import { frameSource } from '../endpoint.js';
 import { DeviceSub, ETHERTYPE_PROFINET, MAX_PENDING, Option, ServiceId, ServiceType } from './consts.js';
 import { deviceFacts, getTarget, identifyTarget, setOp } from './describe.js';
@@ -57,13 +57,7 @@ const GROUP_BIT = 0x010000000000;
 function createProfinet(ctx: AnalyzerContext): AnalyzerInstance {
   const out = new FlowEmitter(ctx, 'profinet_dcp');
   // Operations name the requester as client, whichever side opened the flow.
-  const reversed = new FlowEmitter(
-    // The same context (every member, present and future) with the flow's ends swapped.
-    Object.create(ctx, {
-      flow: { value: { transport: ctx.flow.transport, client: ctx.flow.server, server: ctx.flow.client } },
-    }),
-    'profinet_dcp',
-  );
+  const reversed = reversedEmitter(ctx, 'profinet_dcp');
   const ops = (dir: Direction): FlowEmitter => (dir === 0 ? out : reversed);
   const pending = new Map<number, Pending>();
   let overflowFlagged = false;

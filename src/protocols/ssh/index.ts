@@ -10,6 +10,7 @@ import type { AssetFacts } from '../../events/types.js';
 import type { AnalyzerDescriptor, Direction } from '../analyzer.js';
 import { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
+import { openingProbe, Preface } from '../preface.js';
 import { MAX_PREFACE, SSH_PORT } from './consts.js';
 import { parseBanner, startsSsh } from './parse.js';
 
@@ -17,29 +18,25 @@ export const ssh: AnalyzerDescriptor = {
   name: 'ssh',
   transport: 'tcp',
   ports: [SSH_PORT],
-  probe: (buf, off, len) => (len < 4 ? 'more' : startsSsh(buf, off, len) ? 'yes' : 'no'),
+  probe: openingProbe(4, startsSsh),
   create: (ctx) => {
     const out = new FlowEmitter(ctx, 'ssh');
-    const acc: [Buffer | null, Buffer | null] = [Buffer.alloc(0), Buffer.alloc(0)];
+    const preface = new Preface();
     return {
       data(dir: Direction, buf, off, len) {
-        const have = acc[dir];
-        if (have === null) return;
-        const all =
-          have.length === 0
-            ? buf.subarray(off, off + len)
-            : Buffer.concat([have, buf.subarray(off, off + len)]);
+        const all = preface.join(dir, buf, off, len);
+        if (all === null) return;
         const r = parseBanner(all, 0, all.length);
         if (!r.ok) {
           if (r.code === 'incomplete' && all.length < MAX_PREFACE) {
-            acc[dir] = Buffer.from(all);
+            preface.keep(dir, all);
             return;
           }
           out.anomaly(r.code === 'incomplete' ? 'ssh.no_banner' : 'ssh.bad_banner', r.detail);
-          acc[dir] = null;
+          preface.done(dir);
           return;
         }
-        acc[dir] = null;
+        preface.done(dir);
         const ip = senderIp(ctx.packet);
         if (ip === undefined) return;
         const f: AssetFacts = {
@@ -49,9 +46,7 @@ export const ssh: AnalyzerDescriptor = {
         };
         out.asset({ ip }, f);
       },
-      gap: (dir: Direction) => {
-        acc[dir] = null;
-      },
+      gap: (dir: Direction) => preface.done(dir),
     };
   },
 };

@@ -13,16 +13,11 @@
  * configuration. Not handled: measurement values, header frame text, extended commands.
  */
 import type { Evidence } from '../../events/types.js';
-import type {
-  AnalyzerContext,
-  AnalyzerDescriptor,
-  AnalyzerInstance,
-  Direction,
-  ProbeResult,
-} from '../analyzer.js';
+import type { AnalyzerContext, AnalyzerInstance, ProbeResult } from '../analyzer.js';
+import { tcpAndUdp } from '../descriptor.js';
 import { FlowEmitter } from '../emit.js';
 import { senderIp } from '../endpoint.js';
-import { StreamFramer } from '../framer.js';
+import { framedStreams, StreamFramer } from '../framer.js';
 import { ANSWER, COMMANDS, FrameType, MAX_FRAME, MAX_PENDING, TCP_PORT, UDP_PORT } from './consts.js';
 import { measureFrame, parseFrame, parseStations, plausible } from './parse.js';
 
@@ -34,21 +29,12 @@ function probe(buf: Buffer, off: number, len: number): ProbeResult {
   return parseFrame(buf, off, size).ok ? 'yes' : 'no';
 }
 
-export const synphasorTcp: AnalyzerDescriptor = {
-  name: 'synphasor',
-  transport: 'tcp',
-  ports: [TCP_PORT],
-  probe,
-  create: (ctx) => createSynphasor(ctx, true),
-};
-
-export const synphasorUdp: AnalyzerDescriptor = {
-  name: 'synphasor',
-  transport: 'udp',
-  ports: [UDP_PORT],
-  probe,
-  create: (ctx) => createSynphasor(ctx, false),
-};
+export const [synphasorTcp, synphasorUdp] = tcpAndUdp(
+  'synphasor',
+  { ports: [TCP_PORT], probe },
+  { ports: [UDP_PORT], probe },
+  createSynphasor,
+);
 
 function createSynphasor(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
   const out = new FlowEmitter(ctx, 'synphasor');
@@ -122,10 +108,5 @@ function createSynphasor(ctx: AnalyzerContext, tcp: boolean): AnalyzerInstance {
         out.anomaly(error === 'invalid' ? 'synphasor.bad_sync' : 'synphasor.too_large', detail),
       MAX_FRAME,
     );
-  const framers = [framer(), framer()] as const;
-  return {
-    data: (dir: Direction, buf, off, len) => framers[dir].push(buf, off, len),
-    gap: (dir: Direction) => framers[dir].gap(),
-    end,
-  };
+  return framedStreams(framer, end);
 }
