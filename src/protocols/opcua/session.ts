@@ -267,7 +267,9 @@ export class UaSession {
         this.out.asset(at, appFacts(e.server, true), true);
         this.out.asset(at, endpointFacts(e), true);
       }
-      if (res.servers && res.serverCount === 1) this.out.asset(at, appFacts(res.servers[0]!, true), true);
+      // The declared count is the sender's word: a cut-short list can hold fewer (found by the fuzzer).
+      const only = res.serverCount === 1 ? res.servers?.[0] : undefined;
+      if (only) this.out.asset(at, appFacts(only, true), true);
     }
     this.certificate(buf, res.certOff, res.certLen);
     if (id === Service.OPEN_SECURE_CHANNEL + 3 && at)
