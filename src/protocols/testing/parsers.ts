@@ -3,7 +3,7 @@
  * analyzer code): whole-buffer parsing, and the never-throws loops over truncated, mutated and
  * random input (DESIGN.md "Anomalies are data, exceptions are bugs").
  */
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 
 export { rng } from '../../testing/random.js';
 
@@ -41,6 +41,19 @@ export interface MutationFuzz {
   randomLen?: number;
   /** Makes a random buffer plausible enough to get past the first checks (e.g. a version byte). */
   shape?: (random: Buffer) => void;
+}
+
+/**
+ * A parser suite's two never-throws tests: every truncation of each sample through each parser
+ * ('on every truncation'), then `neverThrowsOnMutations` (named `mutatedTitle`).
+ */
+export function itNeverThrows(o: MutationFuzz, mutatedTitle = 'on mutations and random bytes'): void {
+  it('on every truncation', () => {
+    for (const p of o.parsers) neverThrowsOnTruncations(o.samples, p);
+  });
+  it(mutatedTitle, () => {
+    neverThrowsOnMutations(o);
+  });
 }
 
 /** Parsers never throw on mutated samples nor on random bytes. */
