@@ -71,6 +71,9 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
   }
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('standard input (-) can be read once');
   const ports = parsePortFlags(flags.port ?? [], analyzers);
+  if (flags.analyzers === false && (flags.inventory || flags.csv)) {
+    throw new UsageError('--inventory and --csv need the analyzers (leave out --no-analyzers)');
+  }
 
   let events: NdjsonFile | null = null;
   if (flags.events) {
@@ -82,16 +85,14 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
     }
   }
   const progress: ProgressView = await progressView(flags.progress === false ? null : io.stderr);
-  const observations = new Observations();
-  const sink = events;
-  const onEvent = sink
-    ? (e: LineguardEvent) => {
-        observations.emit(e);
-        sink.emit(e);
-      }
-    : (e: LineguardEvent) => observations.emit(e);
+  // --no-analyzers is decode, flows and reassembly only: no protocol analyzers, no inventory.
+  const observations = flags.analyzers === false ? null : new Observations();
+  const sinks = [observations, events].filter((s) => s !== null);
+  const onEvent = (e: LineguardEvent) => {
+    for (const s of sinks) s.emit(e);
+  };
   const opts: AnalyzeOptions = { onProgress: (p) => progress.update(p), engine: { ports }, onEvent };
-  if (flags.analyzers === false) opts.analyzers = [];
+  if (!observations) opts.analyzers = [];
 
   let summary: Summary;
   let liveError: CaptureError | null = null;
@@ -148,12 +149,12 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
       return EXIT.output;
     }
   }
-  const inventory = await buildInventory(observations);
+  const inventory = observations ? await buildInventory(observations) : null;
   for (const [path, text] of [
     [flags.inventory, () => `${JSON.stringify(inventory, null, 2)}\n`],
-    [flags.csv, () => inventoryCsv(inventory.assets)],
+    [flags.csv, () => inventoryCsv(inventory?.assets ?? [])],
   ] as const) {
-    if (!path) continue;
+    if (!path || !inventory) continue;
     try {
       writeFileAtomic(path, text());
     } catch (e) {
@@ -164,11 +165,30 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
   const failed = summary.inputs.filter((i) => i.error);
   // Nothing at all was read from any input: an input error; otherwise a (partial) result.
   const anyRead = summary.inputs.some((i) => i.packets > 0 || (!i.error && i.format));
-  if (flags.json) io.stdout.write(`${JSON.stringify({ ...summary, assets: inventory.assets }, null, 2)}\n`);
-  else if (anyRead) io.stdout.write(`${renderSummary(summary)}\n\n${renderInventory(inventory)}\n`);
+  if (flags.json) writeJsonSummary(io.stdout, summary, inventory);
+  else if (anyRead) {
+    io.stdout.write(`${renderSummary(summary)}\n${inventory ? `\n${renderInventory(inventory)}\n` : ''}`);
+  }
   for (const i of failed) io.stderr.write(`lineguard: ${i.error!.message}\n`);
   if (failed.length === 0) return EXIT.ok;
   return anyRead ? EXIT.partial : EXIT.input;
+}
+
+/**
+ * The summary as JSON with the assets appended one line each: thousands of assets as one
+ * pretty-printed string cost more memory than the whole analysis.
+ */
+function writeJsonSummary(out: NodeJS.WriteStream, summary: Summary, inventory: Inventory | null): void {
+  const head = JSON.stringify(summary, null, 2);
+  if (!inventory) {
+    out.write(`${head}\n`);
+    return;
+  }
+  out.write(`${head.slice(0, head.lastIndexOf('}')).trimEnd()},\n  "assets": [`);
+  inventory.assets.forEach((a, i) => {
+    out.write(`${i === 0 ? '' : ','}\n    ${JSON.stringify(a)}`);
+  });
+  out.write(`${inventory.assets.length > 0 ? '\n  ' : ''}]\n}\n`);
 }
 
 function renderInventory(inv: Inventory): string {
