@@ -194,6 +194,14 @@ describe('lineguard analyze', () => {
     expect((await runCli(['analyze', '--count', 'x', '-i', 'lo'])).code).toBe(64);
     expect((await runCli(['analyze', '--filter', 'tcp', capture])).code).toBe(64);
     expect((await runCli(['bogus'])).code).toBe(64);
+    const noInv = await runCli(['analyze', '--no-analyzers', '--csv', join(dir, 'x.csv'), capture]);
+    expect(noInv.code).toBe(64);
+    expect(noInv.stderr).toContain('--inventory and --csv need the analyzers');
+    const flowsOnly = JSON.parse(
+      (await runCli(['analyze', '--json', '--no-analyzers', capture])).stdout,
+    ) as Summary;
+    expect(flowsOnly.protocols.map((p) => p.name).sort()).toEqual(['tcp/502', 'udp/53']);
+    expect('assets' in flowsOnly).toBe(false);
     const help = await runCli(['analyze', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('65  an input was truncated or corrupt');
