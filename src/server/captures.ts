@@ -1,0 +1,179 @@
+/**
+ * Capture uploads as jobs: the uploaded bytes stream through the analyzer while they arrive,
+ * and the events stream into the store. A capture that is cut off, corrupt, not a capture or
+ * over the size limit fails its job, and the store keeps nothing of it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { analyze } from '../capture/analyze.js';
+import { openStream } from '../capture/source.js';
+import type { Store } from '../store/types.js';
+import { EventQueue } from './event-queue.js';
+
+export interface CaptureJobView {
+  id: string;
+  name: string;
+  state: 'running' | 'done' | 'failed';
+  /** Capture bytes received so far. */
+  bytes: number;
+  packets: number;
+  events: number;
+  error?: string;
+  newAssets?: string[];
+  /** Assets in the store after this capture was ingested. */
+  assets?: number;
+}
+
+export interface UploadFile {
+  /** The file's bytes as they arrive; emits `limit` when the size limit cuts it short. */
+  stream: Readable;
+  /** Set once the size limit has cut the file short. */
+  readonly truncated: boolean;
+}
+
+export interface RunningJob {
+  view: CaptureJobView;
+  /** Resolves when the file has been read to its end, or the size limit was reached. */
+  received: Promise<'complete' | 'over-limit'>;
+  /** Resolves when the job is done or failed (never rejects). */
+  finished: Promise<void>;
+}
+
+export class CaptureJobs {
+  private readonly jobs = new Map<string, CaptureJobView>();
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: Store,
+    readonly maxBytes: number,
+    /** Finished jobs remembered for the console. */
+    private readonly keep = 100,
+  ) {}
+
+  running(): CaptureJobView | undefined {
+    for (const j of this.jobs.values()) if (j.state === 'running') return j;
+    return undefined;
+  }
+
+  /** Resolves once every job started so far has finished. */
+  async settled(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
+
+  get(id: string): CaptureJobView | undefined {
+    return this.jobs.get(id);
+  }
+
+  /** Newest first. */
+  list(): CaptureJobView[] {
+    return [...this.jobs.values()].reverse();
+  }
+
+  start(name: string, file: UploadFile): RunningJob {
+    const view: CaptureJobView = {
+      id: randomUUID(),
+      name,
+      state: 'running',
+      bytes: 0,
+      packets: 0,
+      events: 0,
+    };
+    this.remember(view);
+    const overLimit = `capture is larger than the upload limit of ${this.maxBytes} bytes`;
+    const queue = new EventQueue();
+    let stopped: Error | undefined;
+    const stop = (message: string) => {
+      stopped ??= new Error(message);
+    };
+
+    const received = new Promise<'complete' | 'over-limit'>((resolve) => {
+      file.stream.once('limit', () => {
+        stop(overLimit);
+        resolve('over-limit');
+      });
+      file.stream.once('end', () => resolve(file.truncated ? 'over-limit' : 'complete'));
+      file.stream.once('close', () => resolve(file.truncated ? 'over-limit' : 'complete'));
+      file.stream.once('error', (e) => {
+        stop(`upload broke off: ${e.message}`);
+        resolve('complete');
+      });
+    });
+
+    // Bytes are pulled only while the events queue has room: the database paces the upload.
+    // Whatever the analysis does not read (it stopped early) is drained, so the request ends.
+    async function* paced(): AsyncGenerator<Buffer> {
+      const it = file.stream.iterator({ destroyOnReturn: false }) as AsyncIterator<Buffer>;
+      try {
+        for (;;) {
+          const next = await it.next();
+          if (next.done) break;
+          view.bytes += next.value.length;
+          if (stopped) throw stopped;
+          yield next.value;
+          await queue.room();
+        }
+        if (file.truncated) stop(overLimit);
+        if (stopped) throw stopped;
+      } finally {
+        file.stream.resume();
+      }
+    }
+
+    const analysis = (async (): Promise<void> => {
+      const src = await openStream(name, paced());
+      const summary = await analyze([src], {
+        source: `upload:${view.id}:${name}`,
+        onEvent: (e) => {
+          view.events++;
+          queue.push(e);
+        },
+        onProgress: (p) => {
+          view.packets = p.packets;
+        },
+      });
+      view.packets = summary.packets;
+      const err = stopped ?? summary.inputs[0]?.error;
+      if (err) throw stopped ?? new Error(err.message);
+    })();
+
+    let analysisError: Error | undefined;
+    const analysisSettled = analysis.then(
+      () => queue.end(),
+      (e: unknown) => {
+        analysisError = e instanceof Error ? e : new Error(String(e));
+        queue.end(analysisError);
+      },
+    );
+
+    const finished = (async () => {
+      try {
+        // A failed analysis ends the queue with its error: the ingest throws and keeps nothing.
+        const report = await this.store.ingest(queue);
+        await analysisSettled;
+        if (analysisError) throw analysisError;
+        view.state = 'done';
+        view.newAssets = report.newAssets;
+        view.assets = report.assets;
+      } catch (e) {
+        // The store failed (or the analysis did): stop reading and let the analysis wind down.
+        stop((e as Error).message);
+        queue.end(stopped);
+        await analysisSettled;
+        view.state = 'failed';
+        view.error = (analysisError ?? (e as Error)).message;
+      }
+    })();
+
+    this.inFlight.add(finished);
+    void finished.then(() => this.inFlight.delete(finished));
+    return { view, received, finished };
+  }
+
+  private remember(view: CaptureJobView): void {
+    this.jobs.set(view.id, view);
+    for (const [id, j] of this.jobs) {
+      if (this.jobs.size <= this.keep) break;
+      if (j.state !== 'running') this.jobs.delete(id);
+    }
+  }
+}
