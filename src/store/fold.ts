@@ -1,0 +1,291 @@
+/**
+ * Folds one batch of events into observation rows, in memory, before they are written: a
+ * poll repeated a thousand times becomes one row. A row's identity includes its evidence
+ * source, so re-ingesting a capture rewrites its own rows and a later capture adds its own.
+ * What identity resolution needs survives the fold: both addresses of every endpoint, per
+ * side whether it sent, the fewest router hops, bindings' protocols, first/last/count.
+ */
+import { hash } from 'node:crypto';
+import type { AssetObserved, Endpoint, FlowObserved, LineguardEvent, OpObserved } from '../events/types.js';
+import { hopsFromTtl } from '../inventory/observations.js';
+
+export interface FactRow {
+  source: string;
+  ip: string;
+  mac: string;
+  protocol: string;
+  key: string;
+  value: string;
+  first: number;
+  last: number;
+  n: number;
+  frame: number | null;
+}
+
+export interface FlowRow {
+  source: string;
+  clientIp: string;
+  clientMac: string;
+  clientKey: string;
+  serverIp: string;
+  serverMac: string;
+  serverKey: string;
+  serverPort: number;
+  transport: string;
+  app: string;
+  flows: number;
+  packets: [number, number];
+  bytes: [number, number];
+  first: number;
+  last: number;
+  hops: [number, number];
+}
+
+export interface OpRow {
+  source: string;
+  clientIp: string;
+  clientMac: string;
+  clientKey: string;
+  serverIp: string;
+  serverMac: string;
+  serverKey: string;
+  protocol: string;
+  op: string;
+  code: string;
+  target: string;
+  n: number;
+  failed: number;
+  first: number;
+  last: number;
+}
+
+/** The address an endpoint is known by, as the inventory's fold names it: its IP, else its MAC. */
+export function endpointKey(at: Endpoint): string | undefined {
+  if (at.ip) return `ip:${at.ip}`;
+  if (at.mac) return `mac:${at.mac}`;
+  return undefined;
+}
+
+/** PostgreSQL text cannot hold NUL; packets can. Both databases get the same replacement. */
+function text(s: string | undefined): string {
+  if (s === undefined) return '';
+  return s.includes('\0') ? s.replaceAll('\0', '\uFFFD') : s;
+}
+
+/** Unambiguous whatever the parts contain: each is length-prefixed. */
+function identity(parts: readonly (string | number)[]): string {
+  let out = '';
+  for (const p of parts) {
+    const s = String(p);
+    out += `${s.length}:${s}`;
+  }
+  return out;
+}
+
+/** The row key stored in the database: 128 bits of SHA-256 over the row's identity. */
+export function rowKey(id: string): Buffer {
+  return hash('sha256', id, 'buffer').subarray(0, 16);
+}
+
+function minHops(a: number, b: number): number {
+  if (a < 0) return b;
+  if (b < 0) return a;
+  return Math.min(a, b);
+}
+
+export class BatchFold {
+  events = 0;
+  readonly facts = new Map<string, FactRow>();
+  readonly flows = new Map<string, FlowRow>();
+  readonly ops = new Map<string, OpRow>();
+  /** Addresses in order of first appearance, with the earliest time each was seen. */
+  readonly endpoints = new Map<string, number>();
+  readonly sources = new Set<string>();
+
+  add(e: LineguardEvent): void {
+    this.events++;
+    switch (e.kind) {
+      case 'flow.observed':
+        this.flow(e);
+        break;
+      case 'op.observed':
+        this.op(e);
+        break;
+      case 'asset.observed':
+        this.asset(e);
+        break;
+      default:
+        break;
+    }
+  }
+
+  get rows(): number {
+    return this.facts.size + this.flows.size + this.ops.size;
+  }
+
+  clear(): void {
+    this.events = 0;
+    this.facts.clear();
+    this.flows.clear();
+    this.ops.clear();
+    this.endpoints.clear();
+    this.sources.clear();
+  }
+
+  private seen(key: string, ts: number): void {
+    const t = this.endpoints.get(key);
+    if (t === undefined || ts < t) this.endpoints.set(key, ts);
+  }
+
+  private flow(e: FlowObserved): void {
+    const source = text(e.source);
+    this.sources.add(source);
+    const clientKey = endpointKey(e.client);
+    const serverKey = endpointKey(e.server);
+    if (!clientKey || !serverKey) return;
+    this.seen(clientKey, e.first);
+    this.seen(serverKey, e.first);
+    const serverPort = e.server.port ?? -1;
+    const app = text(e.app);
+    const id = identity([
+      'flow',
+      source,
+      e.client.ip ?? '',
+      e.client.mac ?? '',
+      e.server.ip ?? '',
+      e.server.mac ?? '',
+      serverPort,
+      e.transport,
+      app,
+    ]);
+    const hops: [number, number] = [hopsFromTtl(e.ttl?.[0] ?? 0), hopsFromTtl(e.ttl?.[1] ?? 0)];
+    const row = this.flows.get(id);
+    if (!row) {
+      this.flows.set(id, {
+        source,
+        clientIp: e.client.ip ?? '',
+        clientMac: e.client.mac ?? '',
+        clientKey,
+        serverIp: e.server.ip ?? '',
+        serverMac: e.server.mac ?? '',
+        serverKey,
+        serverPort,
+        transport: e.transport,
+        app,
+        flows: 1,
+        packets: [e.packets[0], e.packets[1]],
+        bytes: [e.bytes[0], e.bytes[1]],
+        first: e.first,
+        last: e.last,
+        hops,
+      });
+      return;
+    }
+    row.flows++;
+    row.packets[0] += e.packets[0];
+    row.packets[1] += e.packets[1];
+    row.bytes[0] += e.bytes[0];
+    row.bytes[1] += e.bytes[1];
+    if (e.first < row.first) row.first = e.first;
+    if (e.last > row.last) row.last = e.last;
+    row.hops[0] = minHops(row.hops[0], hops[0]);
+    row.hops[1] = minHops(row.hops[1], hops[1]);
+  }
+
+  private op(e: OpObserved): void {
+    const clientKey = endpointKey(e.client);
+    const serverKey = endpointKey(e.server);
+    if (!clientKey || !serverKey) return;
+    const ts = e.evidence.ts;
+    this.seen(clientKey, ts);
+    this.seen(serverKey, ts);
+    const source = text(e.evidence.source);
+    this.sources.add(source);
+    const protocol = text(e.protocol);
+    const code = text(e.code);
+    const target = text(e.target);
+    const id = identity([
+      'op',
+      source,
+      e.client.ip ?? '',
+      e.client.mac ?? '',
+      e.server.ip ?? '',
+      e.server.mac ?? '',
+      protocol,
+      e.op,
+      code,
+      target,
+    ]);
+    const n = e.count ?? 1;
+    const failed = e.ok === false ? n : 0;
+    const last = e.last ?? ts;
+    const row = this.ops.get(id);
+    if (!row) {
+      this.ops.set(id, {
+        source,
+        clientIp: e.client.ip ?? '',
+        clientMac: e.client.mac ?? '',
+        clientKey,
+        serverIp: e.server.ip ?? '',
+        serverMac: e.server.mac ?? '',
+        serverKey,
+        protocol,
+        op: e.op,
+        code,
+        target,
+        n,
+        failed,
+        first: ts,
+        last,
+      });
+      return;
+    }
+    row.n += n;
+    row.failed += failed;
+    if (ts < row.first) row.first = ts;
+    if (last > row.last) row.last = last;
+  }
+
+  private asset(e: AssetObserved): void {
+    const source = text(e.evidence.source);
+    this.sources.add(source);
+    const key = endpointKey(e.at);
+    if (!key) return;
+    const ts = e.evidence.ts;
+    this.seen(key, ts);
+    const ip = e.at.ip ?? '';
+    const mac = e.at.mac ?? '';
+    const protocol = text(e.protocol);
+    const frame = e.evidence.frame ?? null;
+    // The sighting itself (binding, protocol spoken, activity), then each fact it disclosed.
+    this.fact(source, ip, mac, protocol, '', '', ts, frame);
+    for (const [k, v] of Object.entries(e.facts)) {
+      if (v === undefined || v === '') continue;
+      this.fact(source, ip, mac, protocol, text(k), text(v), ts, frame);
+    }
+  }
+
+  private fact(
+    source: string,
+    ip: string,
+    mac: string,
+    protocol: string,
+    key: string,
+    value: string,
+    ts: number,
+    frame: number | null,
+  ): void {
+    const id = identity(['fact', source, ip, mac, protocol, key, value]);
+    const row = this.facts.get(id);
+    if (!row) {
+      this.facts.set(id, { source, ip, mac, protocol, key, value, first: ts, last: ts, n: 1, frame });
+      return;
+    }
+    row.n++;
+    if (ts < row.first) row.first = ts;
+    if (ts >= row.last) {
+      row.last = ts;
+      if (frame !== null) row.frame = frame;
+    }
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * Replays the stored observation rows into a fresh `Observations`, so the inventory's own
+ * identity resolution (`buildInventory`) runs on the store exactly as on a live capture.
+ * Addresses are registered first in the order they were first seen (which address becomes
+ * an asset's id can depend on it); rows follow in time order, as the events came; a fact's
+ * count is restored after its first and last sightings were replayed.
+ */
+import type { Kysely } from 'kysely';
+import type { Endpoint, LineguardEvent, OpKind } from '../events/types.js';
+import { Observations } from '../inventory/observations.js';
+import { endpointKey } from './fold.js';
+import type { Database } from './schema.js';
+
+function endpoint(ip: string, mac: string, port?: number): Endpoint {
+  const e: Endpoint = {};
+  if (ip) e.ip = ip;
+  if (mac) e.mac = mac;
+  if (port !== undefined && port >= 0) e.port = port;
+  return e;
+}
+
+/** A TTL that reads back as `hops` routers (`hopsFromTtl`): 255 - hops, or 0 when unknown. */
+function ttlFor(hops: number | null): number {
+  return hops === null || hops < 0 ? 0 : 255 - hops;
+}
+
+type Timed = { ts: number; event: LineguardEvent };
+
+export interface Replayed {
+  obs: Observations;
+  /** When each MAC was first and last on the wire, whichever IP it carried. */
+  macSpans: Map<string, { first: number; last: number }>;
+}
+
+export async function replay(db: Kysely<Database>): Promise<Replayed> {
+  const obs = new Observations();
+  const macSpans = new Map<string, { first: number; last: number }>();
+  const span = (mac: string, first: number, last: number) => {
+    if (!mac) return;
+    const s = macSpans.get(mac);
+    if (!s) macSpans.set(mac, { first, last });
+    else {
+      if (first < s.first) s.first = first;
+      if (last > s.last) s.last = last;
+    }
+  };
+  const endpoints = await db.selectFrom('endpoints').select(['key', 'first_seen']).orderBy('id').execute();
+  for (const e of endpoints) obs.node(e.key, e.first_seen);
+
+  const timed: Timed[] = [];
+  const counts = new Map<string, { node: string; key: string; value: string; n: number }>();
+  const facts = await db
+    .selectFrom('obs_facts as f')
+    .innerJoin('sources as s', 's.id', 'f.source_id')
+    .select([
+      's.name as source',
+      'f.ip',
+      'f.mac',
+      'f.protocol',
+      'f.fact_key',
+      'f.fact_value',
+      'f.first_seen',
+      'f.last_seen',
+      'f.n',
+      'f.frame',
+    ])
+    .orderBy('f.first_seen')
+    .orderBy('f.k')
+    .execute();
+  for (const f of facts) {
+    span(f.mac, f.first_seen, f.last_seen);
+    const at = endpoint(f.ip, f.mac);
+    const disclosed = f.fact_key === '' ? {} : { [f.fact_key]: f.fact_value };
+    const sighting = (ts: number): LineguardEvent => {
+      const evidence = f.frame === null ? { source: f.source, ts } : { source: f.source, ts, frame: f.frame };
+      return { kind: 'asset.observed', at, protocol: f.protocol, facts: disclosed, evidence };
+    };
+    timed.push({ ts: f.first_seen, event: sighting(f.first_seen) });
+    if (f.last_seen > f.first_seen) timed.push({ ts: f.last_seen, event: sighting(f.last_seen) });
+    const node = endpointKey(at);
+    if (f.fact_key === '' || !node) continue;
+    const id = `${node}\n${f.fact_key.length}:${f.fact_key}${f.fact_value}`;
+    const c = counts.get(id);
+    if (c) c.n += f.n;
+    else counts.set(id, { node, key: f.fact_key, value: f.fact_value, n: f.n });
+  }
+
+  // Flows and operations: the sources' rows summed per conversation, which is all the fold uses.
+  const flows = await db
+    .selectFrom('obs_flows')
+    .select((eb) => [
+      'client_ip',
+      'client_mac',
+      'server_ip',
+      'server_mac',
+      'server_port',
+      'transport',
+      'app',
+      eb.fn.sum<number>('c_packets').as('c_packets'),
+      eb.fn.sum<number>('s_packets').as('s_packets'),
+      eb.fn.sum<number>('c_bytes').as('c_bytes'),
+      eb.fn.sum<number>('s_bytes').as('s_bytes'),
+      eb.fn.min('first_seen').as('first_seen'),
+      eb.fn.max('last_seen').as('last_seen'),
+      eb.fn.min<number | null>(eb.case().when('c_hops', '>=', 0).then(eb.ref('c_hops')).end()).as('c_hops'),
+      eb.fn.min<number | null>(eb.case().when('s_hops', '>=', 0).then(eb.ref('s_hops')).end()).as('s_hops'),
+    ])
+    .groupBy(['client_ip', 'client_mac', 'server_ip', 'server_mac', 'server_port', 'transport', 'app'])
+    .orderBy('last_seen')
+    .orderBy('client_ip')
+    .orderBy('client_mac')
+    .orderBy('server_ip')
+    .orderBy('server_mac')
+    .orderBy('server_port')
+    .orderBy('transport')
+    .orderBy('app')
+    .execute();
+  for (const f of flows) {
+    span(f.client_mac, f.first_seen, f.last_seen);
+    span(f.server_mac, f.first_seen, f.last_seen);
+    const event: LineguardEvent = {
+      kind: 'flow.observed',
+      client: endpoint(f.client_ip, f.client_mac),
+      server: endpoint(f.server_ip, f.server_mac, f.server_port),
+      transport: f.transport as 'tcp',
+      packets: [Number(f.c_packets), Number(f.s_packets)],
+      bytes: [Number(f.c_bytes), Number(f.s_bytes)],
+      first: f.first_seen,
+      last: f.last_seen,
+      source: '',
+      ttl: [ttlFor(f.c_hops), ttlFor(f.s_hops)],
+    };
+    if (f.app) event.app = f.app;
+    // A flow event goes out when the flow ends.
+    timed.push({ ts: f.last_seen, event });
+  }
+
+  const ops = await db
+    .selectFrom('obs_ops')
+    .select((eb) => [
+      'client_ip',
+      'client_mac',
+      'server_ip',
+      'server_mac',
+      'protocol',
+      'op',
+      'code',
+      eb.fn.sum<number>('n').as('n'),
+      eb.fn.min('first_seen').as('first_seen'),
+    ])
+    .groupBy(['client_ip', 'client_mac', 'server_ip', 'server_mac', 'protocol', 'op', 'code'])
+    .orderBy('first_seen')
+    .orderBy('client_ip')
+    .orderBy('client_mac')
+    .orderBy('server_ip')
+    .orderBy('server_mac')
+    .orderBy('protocol')
+    .orderBy('op')
+    .orderBy('code')
+    .execute();
+  for (const o of ops) {
+    timed.push({
+      ts: o.first_seen,
+      event: {
+        kind: 'op.observed',
+        client: endpoint(o.client_ip, o.client_mac),
+        server: endpoint(o.server_ip, o.server_mac),
+        protocol: o.protocol,
+        op: o.op as OpKind,
+        code: o.code,
+        evidence: { source: '', ts: o.first_seen },
+        count: Number(o.n),
+      },
+    });
+  }
+
+  timed.sort((a, b) => a.ts - b.ts);
+  for (const t of timed) obs.emit(t.event);
+  for (const c of counts.values()) {
+    const ev = obs.nodes.get(c.node)?.facts.get(c.key)?.values.get(c.value);
+    if (ev) ev.count = c.n;
+  }
+  obs.sources.clear();
+  for (const s of await db.selectFrom('sources').select('name').orderBy('name').execute())
+    obs.sources.add(s.name);
+  return { obs, macSpans };
+}
