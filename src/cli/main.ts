@@ -3,6 +3,8 @@
 import { Command, InvalidArgumentError } from '@commander-js/extra-typings';
 import { runAnalyze, UsageError } from './analyze-command.js';
 import { EXIT, EXIT_HELP } from './exit.js';
+import { hubFailure } from './hub-exit.js';
+import { parseSize } from './size.js';
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -14,6 +16,21 @@ function positiveNumber(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
   return n;
+}
+
+function portNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('expected a port, 0 to 65535');
+  return n;
+}
+
+function sizeArg(v: string): number {
+  try {
+    return parseSize(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 export function buildProgram(): Command {
@@ -53,11 +70,61 @@ export function buildProgram(): Command {
       });
     });
 
+  const storeHelp = {
+    db: 'PostgreSQL URL (postgres://…); default SQLite in --data-dir; env LINEGUARD_DATABASE_URL',
+    dataDir: 'SQLite data folder (default ./lineguard-data; env LINEGUARD_DATA_DIR)',
+  };
+
+  program
+    .command('serve')
+    .description('Run the hub: the HTTP API and the web console over the store')
+    .option('--db <url>', storeHelp.db)
+    .option('--data-dir <dir>', storeHelp.dataDir)
+    .option('--port <n>', 'port to listen on (0: any free port)', portNumber, 8440)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--max-upload <size>', 'largest capture upload, e.g. 512M or 2G (default 512M)', sizeArg)
+    .addHelpText('after', EXIT_HELP)
+    .action(async (flags) => {
+      const { runServe } = await import('./serve-command.js');
+      process.exitCode = await runServe(flags, { stdout: process.stdout, stderr: process.stderr });
+    });
+
+  const user = program.command('user').description("Manage the web console's users");
+  user
+    .command('add')
+    .description('Add a console user; the password comes from standard input or a prompt')
+    .argument('<name>', 'user name')
+    .option('--admin', 'make the user an administrator (same as --role admin)')
+    .option('--role <role>', 'admin, engineer or viewer (default viewer)')
+    .option('--password-stdin', 'read the password from standard input (one line)')
+    .option('--db <url>', storeHelp.db)
+    .option('--data-dir <dir>', storeHelp.dataDir)
+    .addHelpText('after', EXIT_HELP)
+    .action(async (name, flags) => {
+      const { runUserAdd } = await import('./user-command.js');
+      process.exitCode = await runUserAdd(name, flags, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
+    });
+  user
+    .command('list')
+    .description('List the console users')
+    .option('--db <url>', storeHelp.db)
+    .option('--data-dir <dir>', storeHelp.dataDir)
+    .action(async (flags) => {
+      const { runUserList } = await import('./user-command.js');
+      process.exitCode = await runUserList(flags, { stdout: process.stdout, stderr: process.stderr });
+    });
+
   program
     .command('demo')
-    .description('Write the sample plant capture (our simulator) and analyse it')
-    .option('--out <file>', 'keep the sample capture at <file>')
-    .option('--json', 'print the summary as JSON')
+    .description(
+      'Run the hub on a throw-away data folder with the sample plant loaded; prints the URL and a login',
+    )
+    .option('--port <n>', 'port to listen on (0: any free port)', portNumber, 8440)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
     .action(async (flags) => {
       const { runDemo } = await import('./demo-command.js');
       process.exitCode = await runDemo(flags, { stdout: process.stdout, stderr: process.stderr });
@@ -75,6 +142,12 @@ export async function main(argv: string[]): Promise<void> {
     if (typeof err.code === 'string' && err.code.startsWith('commander.')) {
       // Help and version exit 0; everything else commander rejects is a usage error.
       process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    const failure = hubFailure(e);
+    if (failure) {
+      process.stderr.write(`lineguard: ${failure.message}\n`);
+      process.exitCode = failure.exit;
       return;
     }
     if (e instanceof UsageError) {

@@ -12,10 +12,12 @@ import Fastify, { type FastifyError, type FastifyReply, type FastifyServerOption
 import {
   hasZodFastifySchemaValidationErrors,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { StoreError } from '../store/errors.js';
 import type { Store } from '../store/types.js';
 import { CSRF_HEADER, registerAccess } from './access.js';
 import { CaptureJobs } from './captures.js';
@@ -55,7 +57,6 @@ export async function buildHub(opts: HubOptions): Promise<Hub> {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: JSON_BODY_LIMIT,
-    disableRequestLogging: true,
     routerOptions: { maxParamLength: 512 },
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -73,7 +74,7 @@ export async function buildHub(opts: HubOptions): Promise<Hub> {
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const [code, detail] = classify(err);
-    if (code === 'LG_INTERNAL') req.log.error({ err }, 'request failed');
+    if (code === 'LG_INTERNAL' || code === 'LG_UNAVAILABLE') req.log.error({ err }, 'request failed');
     return sendProblem(reply, code, detail);
   });
   app.setNotFoundHandler((req, reply) =>
@@ -97,6 +98,7 @@ export async function buildHub(opts: HubOptions): Promise<Hub> {
       security: [{ session: [], csrf: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifyCookie);
   await app.register(fastifyHelmet, {
@@ -148,6 +150,11 @@ function sendProblem(reply: FastifyReply, code: ErrorCode, detail: string): Fast
 /** Any error, as a catalogue code and a message that names the field or place. */
 function classify(err: FastifyError): [ErrorCode, string] {
   if (err instanceof HubError) return [err.code, err.detail];
+  if (err instanceof StoreError) {
+    if (err.code === 'invalid') return ['LG_VALIDATION', `${err.field}: ${err.message}`];
+    if (err.code === 'conflict') return ['LG_CONFLICT', `${err.field}: ${err.message}`];
+    return ['LG_UNAVAILABLE', 'the database is unavailable: the hub log has the details'];
+  }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'request';
     const issues = err.validation.slice(0, 5).map((v) => {

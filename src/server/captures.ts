@@ -3,7 +3,7 @@
  * and the events stream into the store. A capture that is cut off, corrupt, not a capture or
  * over the size limit fails its job, and the store keeps nothing of it.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { analyze } from '../capture/analyze.js';
 import { openStream } from '../capture/source.js';
@@ -37,6 +37,35 @@ export interface RunningJob {
   received: Promise<'complete' | 'over-limit'>;
   /** Resolves when the job is done or failed (never rejects). */
   finished: Promise<void>;
+}
+
+/** The first bytes of a capture (its header and first packets) identify it. */
+const HEAD_BYTES = 1 << 20;
+
+async function takeHead(bytes: AsyncIterator<Buffer>, want: number): Promise<Buffer[]> {
+  const head: Buffer[] = [];
+  for (let n = 0; n < want; ) {
+    const next = await bytes.next();
+    if (next.done) break;
+    head.push(next.value);
+    n += next.value.length;
+  }
+  return head;
+}
+
+/**
+ * The evidence source of an upload: its name and a digest of its first MiB. The same file
+ * uploaded again is the same source, whose rows the store replaces instead of adding twice.
+ */
+export function captureSource(name: string, head: readonly Buffer[]): string {
+  const digest = createHash('sha256');
+  let left = HEAD_BYTES;
+  for (const b of head) {
+    if (left <= 0) break;
+    digest.update(b.subarray(0, left));
+    left -= b.length;
+  }
+  return `${name}#${digest.digest('hex').slice(0, 12)}`;
 }
 
 export class CaptureJobs {
@@ -120,9 +149,20 @@ export class CaptureJobs {
     }
 
     const analysis = (async (): Promise<void> => {
-      const src = await openStream(name, paced());
+      const bytes = paced();
+      const head = await takeHead(bytes, HEAD_BYTES);
+      async function* whole(): AsyncGenerator<Buffer> {
+        try {
+          yield* head;
+          yield* bytes;
+        } finally {
+          // The reader may stop inside the head (not a capture): release the upload too.
+          await bytes.return(undefined);
+        }
+      }
+      const src = await openStream(name, whole());
       const summary = await analyze([src], {
-        source: `upload:${view.id}:${name}`,
+        source: captureSource(name, head),
         onEvent: (e) => {
           view.events++;
           queue.push(e);
@@ -148,7 +188,10 @@ export class CaptureJobs {
     const finished = (async () => {
       try {
         // A failed analysis ends the queue with its error: the ingest throws and keeps nothing.
-        const report = await this.store.ingest(queue);
+        // One transaction for the whole capture: a failure at its last byte still leaves nothing.
+        // The store folds events in memory per distinct row, so this is bounded by the plant's
+        // size, not the capture's.
+        const report = await this.store.ingest(queue, { batchSize: Number.MAX_SAFE_INTEGER });
         await analysisSettled;
         if (analysisError) throw analysisError;
         view.state = 'done';

@@ -18,6 +18,7 @@ export const CATALOGUE = {
   LG_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   LG_RATE_LIMITED: { status: 429, title: 'Too many attempts' },
   LG_BUSY: { status: 503, title: 'Busy' },
+  LG_UNAVAILABLE: { status: 503, title: 'Database unavailable' },
   LG_INTERNAL: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -309,3 +309,19 @@ export const Accepted = z.object({ id: z.string() });
 export function items<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item) });
 }
+
+// Named in the OpenAPI document's components instead of repeated in every route.
+for (const [id, schema] of Object.entries({
+  Problem,
+  PublicUser,
+  UserEntry,
+  AssetRow,
+  Asset,
+  FlowRow,
+  OpRow,
+  Graph,
+  Stats,
+  CaptureJob,
+})) {
+  z.globalRegistry.add(schema, { id });
+}

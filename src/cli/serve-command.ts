@@ -1,0 +1,80 @@
+/** `lineguard serve`: the hub — API and web console — over the store. */
+import { DEFAULT_MAX_UPLOAD } from '../server/app.js';
+import { startHub } from '../server/listen.js';
+import { SetupToken } from '../server/setup-token.js';
+import { openStore } from '../store/index.js';
+import type { CommandIO } from './analyze-command.js';
+import { EXIT } from './exit.js';
+
+export interface StoreFlags {
+  db?: string;
+  dataDir?: string;
+}
+
+export interface ServeFlags extends StoreFlags {
+  port: number;
+  host: string;
+  maxUpload?: number;
+}
+
+export const DEFAULT_PORT = 8440;
+export const VERSION = process.env.npm_package_version ?? '0.1.0';
+
+/** Where the store lives: `--db`, then LINEGUARD_DATABASE_URL; else SQLite in the data dir. */
+export function storeOptions(flags: StoreFlags): { url?: string; dataDir: string } {
+  const url = flags.db ?? process.env.LINEGUARD_DATABASE_URL;
+  const dataDir = flags.dataDir ?? process.env.LINEGUARD_DATA_DIR ?? 'lineguard-data';
+  return url ? { url, dataDir } : { dataDir };
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one ends the process at once. */
+export function untilSignal(io: CommandIO): Promise<void> {
+  return new Promise((resolve) => {
+    const first = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', first);
+      process.off('SIGTERM', first);
+      const again = () => {
+        io.stderr.write('lineguard: stopping at once\n');
+        process.exit(EXIT.internal);
+      };
+      process.once('SIGINT', again);
+      process.once('SIGTERM', again);
+      io.stdout.write(`\n${sig}: stopping (uploads in progress finish first)…\n`);
+      resolve();
+    };
+    process.on('SIGINT', first);
+    process.on('SIGTERM', first);
+  });
+}
+
+export async function runServe(flags: ServeFlags, io: CommandIO): Promise<number> {
+  const where = storeOptions(flags);
+  const store = await openStore(where);
+  try {
+    const setup = (await store.countUsers()) === 0 ? new SetupToken() : undefined;
+    const hub = await startHub({
+      store,
+      version: VERSION,
+      host: flags.host,
+      port: flags.port,
+      maxUploadBytes: flags.maxUpload ?? DEFAULT_MAX_UPLOAD,
+      setup,
+      logger: { level: 'warn', stream: process.stderr },
+    });
+    const db = store.dialect === 'sqlite' ? `SQLite in ${where.dataDir}` : 'PostgreSQL';
+    io.stdout.write(`Lineguard hub ${VERSION} listening on ${hub.url} (${db})\n`);
+    if (setup) {
+      io.stdout.write(
+        `\nNo console user exists yet. Create the first administrator here (one-time link):\n` +
+          `  ${hub.url}/setup?token=${setup.value}\n` +
+          `or on this machine: lineguard user add NAME --admin\n`,
+      );
+    }
+    io.stdout.write('\nPress Ctrl+C to stop.\n');
+    await untilSignal(io);
+    await hub.close();
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
