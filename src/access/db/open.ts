@@ -1,0 +1,30 @@
+/**
+ * Opens (creating when absent) the gateway database and brings it to the newest migration.
+ */
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import { MIGRATIONS } from './migrations.js';
+import type { AccessDb } from './schema.js';
+
+export type AccessKysely = Kysely<AccessDb>;
+
+export async function openAccessDb(path: string): Promise<AccessKysely> {
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = new Kysely<AccessDb>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableName: 'access_migration',
+    migrationLockTableName: 'access_migration_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    await db.destroy();
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`gateway database ${path}: migration ${failed} failed: ${(error as Error).message}`);
+  }
+  return db;
+}

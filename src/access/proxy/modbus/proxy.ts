@@ -1,0 +1,205 @@
+/**
+ * Modbus/TCP proxy session. Every request ADU from the client is framed by its MBAP header,
+ * parsed with the Modbus analyzer's own parser (protocols/modbus/parse.ts) and classified with
+ * its op kinds (protocols/modbus/ops.ts), then decided per function code and address range;
+ * allowed requests go to the asset unchanged, denied ones are answered with exception 01
+ * (illegal function) or dropped, per listener configuration. A malformed or oversized ADU ends
+ * the session: the stream cannot be trusted past it. Responses are matched by transaction id
+ * to record each operation's result.
+ */
+import { connect, type Socket } from 'node:net';
+import { EXCEPTION_BIT, Fc, MAX_MBAP_LENGTH, MBAP_HEADER } from '../../../protocols/modbus/consts.js';
+import { CODE, kindOf, TargetCache } from '../../../protocols/modbus/ops.js';
+import {
+  decodeRequest,
+  decodeResponse,
+  newRequestFields,
+  newResponseFields,
+} from '../../../protocols/modbus/parse.js';
+import type { Asset } from '../../directory/directory.js';
+import { type ActionId, type OperationAction, operationAction } from '../../policy/actions.js';
+import type { Decision } from '../../policy/decision.js';
+import type { Principal } from '../identity.js';
+import { malformed, ProxySession, type SessionDeps } from '../session.js';
+import { readHalfTarget, requestTarget } from './targets.js';
+
+export type DenyMode = 'exception' | 'drop';
+
+/** Exception codes (§7): 01 illegal function for a refused operation, 03 for a malformed one. */
+const ILLEGAL_FUNCTION = 1;
+const ILLEGAL_DATA_VALUE = 3;
+
+/** Requests tracked for their results at once; a client pipelining more is recorded without results. */
+const MAX_PENDING = 256;
+
+interface PendingOp {
+  seq: number;
+  ts: number;
+  action: ActionId;
+  code: string;
+  target: string;
+  decision: Decision;
+}
+
+export class ModbusSession extends ProxySession {
+  private upstream: Socket | undefined;
+  private clientRest: Buffer | null = null;
+  private upRest: Buffer | null = null;
+  private readonly req = newRequestFields();
+  private readonly res = newResponseFields();
+  private readonly pending = new Map<number, PendingOp>();
+  private readonly targets = new TargetCache();
+
+  constructor(
+    deps: SessionDeps,
+    principal: Principal,
+    asset: Asset,
+    private readonly client: Socket,
+    private readonly denyMode: DenyMode,
+  ) {
+    super(deps, principal, asset, 'modbus');
+  }
+
+  open(): void {
+    const client = this.client;
+    client.pause();
+    const up = connect({ host: this.asset.host, port: this.asset.port, noDelay: true });
+    this.upstream = up;
+    up.once('connect', () => client.resume());
+    up.on('data', (c: Buffer) => this.fromAsset(c));
+    up.on('error', () => this.end('asset connection failed'));
+    up.on('close', () => this.end('asset closed the connection'));
+    client.on('data', (c: Buffer) => this.fromClient(c));
+    client.on('close', () => this.end('client closed the connection'));
+  }
+
+  protected closeSockets(): void {
+    this.client.destroy();
+    this.upstream?.destroy();
+  }
+
+  private fromClient(chunk: Buffer): void {
+    const buf = this.clientRest === null ? chunk : Buffer.concat([this.clientRest, chunk]);
+    this.clientRest = null;
+    let off = 0;
+    const up = this.upstream!;
+    up.cork();
+    while (buf.length - off > MBAP_HEADER) {
+      const length = buf.readUInt16BE(off + 4);
+      if (buf[off + 2] !== 0 || buf[off + 3] !== 0 || length < 2 || length > MAX_MBAP_LENGTH) {
+        up.uncork();
+        this.badFrame(buf, off, length);
+        return;
+      }
+      const total = 6 + length;
+      if (buf.length - off < total) break;
+      this.request(buf, off, total, up);
+      if (this.isEnded) return;
+      off += total;
+    }
+    up.uncork();
+    // At most one partial ADU (≤ 260 bytes) is ever held.
+    if (off < buf.length) this.clientRest = Buffer.from(buf.subarray(off));
+  }
+
+  private request(buf: Buffer, off: number, total: number, up: Socket): void {
+    const ts = this.deps.clock();
+    const tid = buf.readUInt16BE(off);
+    const unit = buf[off + 6]!;
+    const f = this.req;
+    const err = decodeRequest(buf, off + MBAP_HEADER, total - MBAP_HEADER, f);
+    const fc = f.fc;
+    if (err !== undefined || fc & EXCEPTION_BIT) {
+      const d = malformed();
+      this.recordOp(
+        `modbus:${err ?? 'exception_in_request'}`,
+        CODE[fc & 0xff]!,
+        `unit ${unit}`,
+        d,
+        'denied',
+        ts,
+      );
+      this.deny(tid, unit, fc, ILLEGAL_DATA_VALUE);
+      return;
+    }
+    const action: OperationAction = operationAction('modbus', kindOf(fc, f.sub));
+    let d = this.check(action, requestTarget(unit, f));
+    if (d.allow && fc === Fc.READ_WRITE_MULTIPLE_REGISTERS) {
+      const r = this.check('modbus:read', readHalfTarget(unit, f));
+      if (!r.allow) d = r;
+    }
+    const target = this.targets.get(unit, fc, f.sub, f.a, f.q, f.a2, f.q2);
+    const code = CODE[fc]!;
+    if (!d.allow) {
+      this.recordOp(action, code, target, d, 'denied', ts);
+      this.deny(tid, unit, fc, ILLEGAL_FUNCTION);
+      return;
+    }
+    if (this.pending.size < MAX_PENDING && !this.pending.has(tid)) {
+      const seq = this.recordOp(action, code, target, d, '', ts);
+      this.pending.set(tid, { seq, ts, action, code, target, decision: d });
+    } else this.recordOp(action, code, target, d, 'untracked', ts);
+    up.write(buf.subarray(off, off + total));
+  }
+
+  private deny(tid: number, unit: number, fc: number, exception: number): void {
+    if (this.denyMode === 'drop') return;
+    const r = Buffer.allocUnsafe(9);
+    r.writeUInt16BE(tid, 0);
+    r.writeUInt16BE(0, 2);
+    r.writeUInt16BE(3, 4);
+    r[6] = unit;
+    r[7] = (fc | EXCEPTION_BIT) & 0xff;
+    r[8] = exception;
+    this.client.write(r);
+  }
+
+  private badFrame(buf: Buffer, off: number, length: number): void {
+    const protocol = buf.readUInt16BE(off + 2);
+    const why =
+      protocol !== 0
+        ? `protocol id ${protocol}`
+        : length > MAX_MBAP_LENGTH
+          ? `oversized ADU (length ${length})`
+          : `length ${length}`;
+    this.recordOp('modbus:frame', 'none', why, malformed(), 'denied', this.deps.clock());
+    this.end(`malformed request: ${why}`);
+  }
+
+  private fromAsset(chunk: Buffer): void {
+    const buf = this.upRest === null ? chunk : Buffer.concat([this.upRest, chunk]);
+    this.upRest = null;
+    let off = 0;
+    while (buf.length - off > MBAP_HEADER) {
+      const length = buf.readUInt16BE(off + 4);
+      if (buf[off + 2] !== 0 || buf[off + 3] !== 0 || length < 2 || length > MAX_MBAP_LENGTH) {
+        this.end('malformed response from the asset');
+        return;
+      }
+      const total = 6 + length;
+      if (buf.length - off < total) break;
+      this.response(buf, off, total);
+      off += total;
+    }
+    // Whole ADUs go to the client in one write; a partial one waits for its rest.
+    if (off > 0) this.client.write(off === buf.length ? buf : buf.subarray(0, off));
+    if (off < buf.length) this.upRest = Buffer.from(buf.subarray(off));
+  }
+
+  private response(buf: Buffer, off: number, total: number): void {
+    const p = this.pending.get(buf.readUInt16BE(off));
+    if (p === undefined) return;
+    this.pending.delete(buf.readUInt16BE(off));
+    const r = this.res;
+    const err = decodeResponse(buf, off + MBAP_HEADER, total - MBAP_HEADER, r);
+    const result =
+      r.exception !== 0 ? `exception ${r.exception}` : err !== undefined ? `malformed ${err}` : 'ok';
+    this.writeOp(p.seq, p.ts, p.action, p.code, p.target, p.decision, result);
+  }
+
+  protected override flushPending(): void {
+    for (const p of this.pending.values())
+      this.writeOp(p.seq, p.ts, p.action, p.code, p.target, p.decision, 'no-response');
+    this.pending.clear();
+  }
+}

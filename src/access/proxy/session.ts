@@ -1,0 +1,220 @@
+/**
+ * What every proxied session shares, whatever the protocol: the connect decision, per-request
+ * decisions through the cache with the session's fixed part keyed once, the recording of each
+ * operation, audit entries at start, end and for denials (the first ones per session; later
+ * ones are counted in the end entry so a flood cannot flood the log), and the re-check that
+ * cuts the session when its right to be connected goes away.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AuditLog } from '../audit/log.js';
+import type { LocalCa } from '../ca/ca.js';
+import type { Asset } from '../directory/directory.js';
+import type { ActionId } from '../policy/actions.js';
+import { type Decider, fixedKey } from '../policy/decider.js';
+import { type AccessRequest, type Decision, NO_TARGET, type Target } from '../policy/decision.js';
+import type { Reason } from '../policy/reasons.js';
+import type { Principal } from './identity.js';
+import type { Recorder } from './recorder.js';
+import type { LiveSession, SessionInfo, SessionRegistry } from './sessions.js';
+
+export interface SessionDeps {
+  decider: Decider;
+  ca: LocalCa;
+  audit: AuditLog;
+  recorder: Recorder;
+  registry: SessionRegistry;
+  clock: () => number;
+}
+
+/** Denials per session written to the audit log one by one; the rest are counted. */
+const AUDITED_DENIALS = 20;
+
+export function malformed(): Decision {
+  return { allow: false, reasons: ['malformed-request'], policies: [], errors: [] };
+}
+
+export abstract class ProxySession implements LiveSession {
+  readonly id = `s-${randomUUID()}`;
+  readonly startedAt: number;
+  protected readonly fixed: AccessRequest;
+  private readonly prefix: string;
+  private seq = 0;
+  private allowedCount = 0;
+  private deniedCount = 0;
+  private ended = false;
+
+  constructor(
+    protected readonly deps: SessionDeps,
+    protected readonly principal: Principal,
+    protected readonly asset: Asset,
+    readonly protocol: string,
+  ) {
+    this.startedAt = deps.clock();
+    this.fixed = { ...principal.request, action: 'connect', asset: asset.id };
+    this.prefix = fixedKey(this.fixed);
+  }
+
+  /** Tear down both sockets (idempotent). */
+  protected abstract closeSockets(): void;
+
+  /** The connect decision; a refused connection is audited. */
+  admit(): Decision {
+    const d = this.check('connect', NO_TARGET);
+    if (!d.allow)
+      this.deps.audit.appendSoon({
+        type: 'access.connect.refused',
+        actor: this.principal.user,
+        subject: this.asset.id,
+        data: {
+          protocol: this.protocol,
+          source: this.principal.source,
+          reasons: d.reasons,
+          policies: d.policies,
+        },
+      });
+    return d;
+  }
+
+  /** Record and announce the session (after `admit` allowed it). */
+  begin(): void {
+    this.deps.recorder.start({
+      id: this.id,
+      protocol: this.protocol,
+      user_id: this.principal.user,
+      device_id: this.principal.device ?? null,
+      asset_id: this.asset.id,
+      source: this.principal.source,
+      started_at: this.startedAt,
+      ended_at: null,
+      end_reason: null,
+    });
+    this.deps.registry.add(this);
+    this.deps.audit.appendSoon({
+      type: 'access.session.start',
+      actor: this.principal.user,
+      subject: this.id,
+      data: {
+        protocol: this.protocol,
+        asset: this.asset.id,
+        source: this.principal.source,
+        device: this.principal.device ?? null,
+      },
+    });
+  }
+
+  protected check(action: ActionId, target: Target): Decision {
+    return this.deps.decider.decideKeyed(this.prefix, this.fixed, action, target);
+  }
+
+  /** One operation for the recording; denials also for the audit log. Returns its sequence number. */
+  protected recordOp(
+    action: string,
+    code: string,
+    target: string,
+    d: Decision,
+    result: string,
+    ts: number,
+  ): number {
+    const seq = ++this.seq;
+    if (d.allow) this.allowedCount++;
+    else {
+      this.deniedCount++;
+      if (this.deniedCount <= AUDITED_DENIALS)
+        this.deps.audit.appendSoon({
+          type: 'access.decision',
+          actor: this.principal.user,
+          subject: this.id,
+          data: { asset: this.asset.id, action, code, target, reasons: d.reasons, policies: d.policies },
+        });
+    }
+    if (result !== '') this.writeOp(seq, ts, action, code, target, d, result);
+    return seq;
+  }
+
+  /** The recording row of an operation whose result came later. */
+  protected writeOp(
+    seq: number,
+    ts: number,
+    action: string,
+    code: string,
+    target: string,
+    d: Decision,
+    result: string,
+  ): void {
+    this.deps.recorder.op({
+      session_id: this.id,
+      seq,
+      ts,
+      action,
+      code,
+      target,
+      decision: d.allow ? 'allow' : 'deny',
+      reasons: d.reasons.join(','),
+      result,
+    });
+  }
+
+  /** Recording sequence numbers for a TCP relay's chunks. */
+  protected nextSeq(): number {
+    return ++this.seq;
+  }
+
+  info(): SessionInfo {
+    return {
+      id: this.id,
+      protocol: this.protocol,
+      user: this.principal.user,
+      ...(this.principal.device !== undefined ? { device: this.principal.device } : {}),
+      asset: this.asset.id,
+      source: this.principal.source,
+      startedAt: this.startedAt,
+      allowed: this.allowedCount,
+      denied: this.deniedCount,
+    };
+  }
+
+  recheck(at: number): Reason[] | undefined {
+    if (this.principal.serial !== undefined && this.fixed.certificate !== undefined) {
+      const s = this.deps.ca.status(this.principal.serial, this.fixed.certificate.fingerprint, at).status;
+      if (s === 'revoked') return ['certificate-revoked'];
+      if (s !== 'valid') return ['certificate-expired'];
+    }
+    const d = this.deps.decider.decideKeyed(this.prefix, this.fixed, 'connect', NO_TARGET, at);
+    return d.allow ? undefined : d.reasons;
+  }
+
+  cut(reason: string): void {
+    this.end(reason);
+  }
+
+  /** End once: sockets down, pending results flushed by the subclass, recording and audit closed. */
+  protected end(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.closeSockets();
+    this.flushPending();
+    const at = this.deps.clock();
+    this.deps.registry.remove(this);
+    this.deps.recorder.end(this.id, at, reason);
+    this.deps.audit.appendSoon({
+      type: 'access.session.end',
+      actor: this.principal.user,
+      subject: this.id,
+      data: {
+        asset: this.asset.id,
+        reason,
+        allowed: this.allowedCount,
+        denied: this.deniedCount,
+        unaudited: Math.max(0, this.deniedCount - AUDITED_DENIALS),
+        durationMs: at - this.startedAt,
+      },
+    });
+  }
+
+  /** Operations still waiting for an answer get one (`no-response`). */
+  protected flushPending(): void {}
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * Test helpers: a gateway on a fresh database in a temporary folder, with a small plant
+ * directory (an approver, an operator, a supplier's engineer, a cell zone with a PLC).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import 'reflect-metadata';
+import { webcrypto } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
+import { AccessGateway, type GatewayOptions } from './gateway.js';
+
+export const TEST_PASSPHRASE = 'correct horse battery staple';
+
+export interface TestGateway {
+  gw: AccessGateway;
+  dir: string;
+  dbPath: string;
+  cleanup(): Promise<void>;
+}
+
+export async function testGateway(opts: Partial<GatewayOptions> = {}): Promise<TestGateway> {
+  const dir = mkdtempSync(join(tmpdir(), 'lineguard-access-'));
+  const dbPath = join(dir, 'access.db');
+  const gw = await AccessGateway.open({ dbPath, caPassphrase: TEST_PASSPHRASE, ...opts });
+  return {
+    gw,
+    dir,
+    dbPath,
+    async cleanup() {
+      await gw.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The plant: `anna` approves, `otto` operates, `sam` is Acme's engineer; `plc1` in zone `cell1`. */
+export async function seedPlant(
+  gw: AccessGateway,
+  plc: { host: string; port: number; protocol?: 'modbus' | 's7' | 'tcp' } = { host: '127.0.0.1', port: 502 },
+): Promise<void> {
+  const d = gw.directory;
+  await d.addGroup({ id: 'approvers', name: 'Approvers' }, 'setup');
+  await d.addGroup({ id: 'operators', name: 'Operators' }, 'setup');
+  await d.addSupplier({ id: 'acme', name: 'Acme Automation' }, 'setup');
+  await d.addZone({ id: 'cell1', name: 'Cell 1' }, 'setup');
+  await d.addUser({ id: 'anna', name: 'Anna Approver', kind: 'employee', groups: ['approvers'] }, 'setup');
+  await d.addUser({ id: 'otto', name: 'Otto Operator', kind: 'employee', groups: ['operators'] }, 'setup');
+  await d.addUser({ id: 'sam', name: 'Sam Supplier', kind: 'supplier', supplier: 'acme' }, 'setup');
+  await d.addDevice({ id: 'sam-laptop', user: 'sam', name: "Sam's laptop" }, 'setup');
+  await d.addAsset(
+    {
+      id: 'plc1',
+      name: 'Press PLC',
+      host: plc.host,
+      port: plc.port,
+      protocol: plc.protocol ?? 'modbus',
+      zone: 'cell1',
+    },
+    'setup',
+  );
+}
+
+/** A device key pair and its PKCS#10 request (what a browser or client tool would make). */
+export async function deviceCsr(cn: string): Promise<{ csrPem: string; keyPem: string }> {
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const csr = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: `CN=${cn}`,
+    keys,
+    signingAlgorithm: alg,
+  });
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64')}\n-----END PRIVATE KEY-----\n`;
+  return { csrPem: csr.toString('pem'), keyPem };
+}
