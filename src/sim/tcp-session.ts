@@ -100,3 +100,18 @@ export class TcpSession {
     return this;
   }
 }
+
+/**
+ * A conversation whose initial sequence numbers follow from its addresses and ports (FNV-1a),
+ * so each connection of a simulated capture gets its own, the same on every run.
+ */
+export function tcpConversation(client: Host, server: Host, cport: number, sport: number): TcpSession {
+  const key = `${client.ip}:${cport}>${server.ip}:${sport}`;
+  return new TcpSession(client, server, cport, sport, {}, fnv1a(key), fnv1a(`${key}<`));
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}

@@ -113,6 +113,53 @@ export function blockJob(func: number, pduRef: number, file: string): Buffer {
   return s7(Rosctr.JOB, pduRef, Buffer.concat([p, Buffer.from(file, 'latin1')]));
 }
 
+/**
+ * Request download job as STEP 7 sends it: the file name, then the length part — "1", the
+ * block's load-memory length and its MC7 code length as six decimal digits each
+ * (`1a 00 01 00 00 00 00 00 09 _0A00001P 0d 1000500000400`).
+ */
+export function requestDownloadJob(
+  pduRef: number,
+  file: string,
+  loadLength: number,
+  mc7Length: number,
+): Buffer {
+  const head = Buffer.from([Func.REQUEST_DOWNLOAD, 0, 0x01, 0, 0, 0, 0, 0, file.length]);
+  const lengths = `1${digits6(loadLength)}${digits6(mc7Length)}`;
+  return s7(
+    Rosctr.JOB,
+    pduRef,
+    Buffer.concat([
+      head,
+      Buffer.from(file, 'latin1'),
+      Buffer.from([lengths.length]),
+      Buffer.from(lengths, 'latin1'),
+    ]),
+  );
+}
+
+/**
+ * The programming device's Ack_Data to the PLC's Download block job: one piece of the block
+ * (data: piece length, 0x00fb, bytes); `more` sets function status bit 0, more pieces follow.
+ */
+export function downloadBlockAck(pduRef: number, piece: Buffer, more: boolean): Buffer {
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(piece.length, 0);
+  head.writeUInt16BE(0x00fb, 2);
+  return s7(
+    Rosctr.ACK_DATA,
+    pduRef,
+    Buffer.from([Func.DOWNLOAD_BLOCK, more ? 1 : 0]),
+    Buffer.concat([head, piece]),
+  );
+}
+
+function digits6(n: number): string {
+  if (!Number.isInteger(n) || n < 0 || n > 999_999)
+    throw new Error(`block length ${n} does not fit six digits`);
+  return String(n).padStart(6, '0');
+}
+
 /** Ack_Data carrying just the function (download/upload acknowledgements, PI service, stop). */
 export function ackData(pduRef: number, func: number, error = 0): Buffer {
   return s7(Rosctr.ACK_DATA, pduRef, Buffer.from([func]), Buffer.alloc(0), error);
