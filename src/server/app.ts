@@ -59,6 +59,8 @@ export async function buildHub(opts: HubOptions): Promise<Hub> {
     bodyLimit: JSON_BODY_LIMIT,
     routerOptions: { maxParamLength: 512 },
   }).withTypeProvider<ZodTypeProvider>();
+  // JSON and multipart only: a text body would reach a JSON route's validation as a string.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
