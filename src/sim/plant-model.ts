@@ -54,7 +54,7 @@ export interface Plant {
 }
 
 export interface PlantOptions {
-  /** Seconds of traffic (default 60). */
+  /** Seconds of traffic (default 60, at least 40: the engineering work happens in the first 40). */
   durationSec?: number;
   /** Production cells (default 2: cells A and B); more adds generated cells of 7 devices each. */
   cells?: number;
@@ -211,9 +211,9 @@ export const PLANT = {
   },
 } as const satisfies Record<string, PlantHost>;
 
+const PLCS_PER_CELL = 4;
 /** Devices in each generated cell: router, switch, HMI and four PLCs. */
-export const GENERATED_CELL_SIZE = 7;
-export const PLCS_PER_CELL = 4;
+export const GENERATED_CELL_SIZE = 3 + PLCS_PER_CELL;
 
 /** A generated cell's zone: cell 3 is `cell-003` on 10.20.0.0/24, cell 259 on 10.21.0.0/24. */
 export function generatedZone(cell: number): Zone {
@@ -308,9 +308,9 @@ const MAX_CELLS = 10_000;
 export function checkedOptions(o: PlantOptions): Required<PlantOptions> {
   const durationSec = o.durationSec ?? 60;
   const cells = o.cells ?? 2;
-  if (!Number.isInteger(durationSec) || durationSec < 10 || durationSec > 86_400)
+  if (!Number.isInteger(durationSec) || durationSec < 40 || durationSec > 86_400)
     throw new RangeError(
-      `plant durationSec must be a whole number of seconds from 10 to 86400, got ${durationSec}`,
+      `plant durationSec must be a whole number of seconds from 40 to 86400, got ${durationSec}`,
     );
   if (!Number.isInteger(cells) || cells < 2 || cells > MAX_CELLS)
     throw new RangeError(`plant cells must be a whole number from 2 to ${MAX_CELLS}, got ${cells}`);

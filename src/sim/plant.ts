@@ -41,6 +41,7 @@ export { describePlant, PLANT, type Plant, type PlantHost, type PlantOptions, ZO
 
 /** 2026-01-12T06:00:00Z: the morning shift starts. */
 const START_US = Date.UTC(2026, 0, 12, 6, 0, 0) * 1000;
+
 /** `host` as seen on a segment it reaches through `router`: the router's MAC, its TTL one lower. */
 function via(host: PlantHost, router: PlantHost, hops = 1): Host {
   return { ip: host.ip, mac: router.mac, ttl: (host.ttl ?? 64) - hops };
@@ -70,6 +71,17 @@ function identify(t: Timeline, ws: Host, plc: PlantHost, at: { us: number; cport
   else if (c?.protocol === 's7comm') s7Identify(t, ws, plc, c, id, at);
   else if (c?.protocol === 'enip') enipListIdentity(t, ws, plc, c, id, at);
   else throw new Error(`${plc.name} serves no controller protocol`);
+}
+
+/** A SCALANCE XC208's LLDP system description, from its identity. */
+function scalance(sw: PlantHost): string {
+  const { model, firmware } = sw.identity ?? {};
+  return `Siemens, SIMATIC NET, ${model}, 6GK5 208-0BA00-2AC2, HW: Version 3, FW: Version ${firmware}`;
+}
+
+/** The SCALANCE port facing the sensor. */
+function scalancePort(n: number): { id: string; description: string } {
+  return { id: `P0.${n}`, description: `Siemens, SIMATIC NET, Ethernet Port, X1 P${n}` };
 }
 
 /** The welding program: OB1 calls the weld sequence FC1, which works on data block DB10. */
@@ -131,8 +143,8 @@ function corePlant(t: Timeline, durationSec: number): void {
 
   // The historian reads the press PLC every ten seconds, routed into cell A.
   modbusHistorian(t, via(P.historian, P.cellGateway), P.plcPress, 1, {
-    startUs: START_US - 5 * SECOND + 300_000,
-    durationSec: durationSec + 5,
+    startUs: START_US + 300_000,
+    durationSec,
     everySec: 10,
     cport: 40005,
   });
@@ -156,13 +168,10 @@ function corePlant(t: Timeline, durationSec: number): void {
 
   // Infrastructure announces itself.
   const announce = { durationSec };
-  lldpAnnounce(
-    t,
-    P.switchCell,
-    { id: 'P0.3', description: 'Siemens, SIMATIC NET, Ethernet Port, X1 P3' },
-    `Siemens, SIMATIC NET, ${P.switchCell.identity.model}, 6GK5 208-0BA00-2AC2, HW: Version 3, FW: Version ${P.switchCell.identity.firmware}`,
-    { ...announce, startUs: START_US + 700_000 },
-  );
+  lldpAnnounce(t, P.switchCell, scalancePort(3), scalance(P.switchCell), {
+    ...announce,
+    startUs: START_US + 700_000,
+  });
   lldpAnnounce(
     t,
     P.switchCellB,
@@ -222,13 +231,7 @@ function generated(t: Timeline, cell: number, durationSec: number): void {
     const when = 3 + ((cell * 7 + slot) % Math.max(1, durationSec - 6));
     identify(t, via(PLANT.engWs, router), plc, { us: start + when * SECOND, cport: 52000 + slot });
   });
-  lldpAnnounce(
-    t,
-    sw,
-    { id: 'P0.1', description: 'Siemens, SIMATIC NET, Ethernet Port, X1 P1' },
-    `Siemens, SIMATIC NET, ${sw.identity?.model}, 6GK5 208-0BA00-2AC2, HW: Version 3, FW: Version ${sw.identity?.firmware}`,
-    { startUs: start + 700_000, durationSec },
-  );
+  lldpAnnounce(t, sw, scalancePort(1), scalance(sw), { startUs: start + 700_000, durationSec });
 }
 
 /** The frames of the plant, in time order. */
