@@ -1,5 +1,6 @@
-/** End-to-end: the real `lineguard analyze` command on traces the tests write. */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+/** End-to-end: the real `lineguard` command (analyze, and the hub: demo, serve, user). */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -11,7 +12,7 @@ import { buildDns, dnsAnswer } from '../src/protocols/dns/build.js';
 import { udpFrame } from '../src/sim/frames.js';
 import { writePcap } from '../src/sim/pcap-writer.js';
 import { TcpSession } from '../src/sim/tcp-session.js';
-import { runCli } from './cli.js';
+import { CLI, runCli } from './cli.js';
 
 const hmi = { mac: '00:1b:1b:00:00:10', ip: '10.10.1.10' };
 const plc = { mac: '00:0e:8c:00:00:20', ip: '10.10.1.20' };
@@ -205,5 +206,147 @@ describe('lineguard analyze', () => {
     const help = await runCli(['analyze', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('65  an input was truncated or corrupt');
+  });
+});
+
+/** A long-running command (the hub), with its output so far and a way to wait for a line. */
+class Running {
+  readonly child: ChildProcessWithoutNullStreams;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv = process.env) {
+    this.child = spawn(process.execPath, [CLI, ...args], { env });
+    this.child.stdout.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
+    this.child.stderr.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
+    this.exited = new Promise((resolve) => this.child.on('close', resolve));
+  }
+
+  async waitFor(re: RegExp, timeoutMs = 45_000): Promise<RegExpMatchArray> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const m = this.stdout.match(re);
+      if (m) return m;
+      if (this.child.exitCode !== null || Date.now() > until) {
+        throw new Error(`no ${re} in output:\n${this.stdout}\n${this.stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  stop(signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+async function signIn(url: string, name: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  });
+  expect(res.status).toBe(200);
+  return res.headers.getSetCookie()[0]!.split(';')[0]!;
+}
+
+describe('lineguard demo', () => {
+  it('serves the sample plant on a throw-away folder, prints the URL and a login, and cleans up', async () => {
+    const env = { ...process.env, LINEGUARD_DATABASE_URL: 'postgres://must-not-be-used.invalid/x' };
+    const demo = new Running(['demo', '--port', '0'], env);
+    try {
+      const [, url] = await demo.waitFor(/Console +(http:\/\/127\.0\.0\.1:\d+)/);
+      const [, user, password] = await demo.waitFor(/Sign in +(\S+) \/ (\S+)/);
+      const [, folder] = await demo.waitFor(/Throw-away data in (\S+),/);
+      expect(user).toBe('admin');
+      expect(existsSync(folder!)).toBe(true);
+      expect((await fetch(`${url}/api/stats`)).status).toBe(401);
+      const cookie = await signIn(url!, user!, password!);
+      const stats = (await (await fetch(`${url}/api/stats`, { headers: { cookie } })).json()) as {
+        assets: number;
+        byRole: Record<string, number>;
+      };
+      expect(stats.assets).toBeGreaterThanOrEqual(8);
+      expect(stats.byRole.plc).toBeGreaterThanOrEqual(1);
+      expect(demo.stdout).toContain(`${stats.assets} assets) is loaded`);
+      expect(await demo.stop('SIGINT')).toBe(0);
+      expect(existsSync(folder!)).toBe(false);
+      expect(demo.stderr).toBe('');
+    } finally {
+      await demo.stop('SIGKILL');
+    }
+  });
+});
+
+describe('lineguard serve and user', () => {
+  let data: string;
+  beforeAll(() => {
+    data = mkdtempSync(join(tmpdir(), 'lineguard-serve-'));
+  });
+  afterAll(() => rmSync(data, { recursive: true, force: true }));
+
+  it('prints a one-time setup link on first start, and none once a user exists', async () => {
+    const env = { ...process.env, LINEGUARD_DATABASE_URL: '' };
+    const first = new Running(['serve', '--data-dir', data, '--port', '0'], env);
+    try {
+      const [, link, token] = await first.waitFor(/(http:\/\/127\.0\.0\.1:\d+)\/setup\?token=([\w-]+)/);
+      const res = await fetch(`${link}/api/auth/setup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, name: 'boss', password: 'boss-password-1' }),
+      });
+      expect(res.status).toBe(201);
+      expect(await first.stop('SIGTERM')).toBe(0);
+    } finally {
+      await first.stop('SIGKILL');
+    }
+
+    const add = await runCli(
+      ['user', 'add', 'vic', '--role', 'engineer', '--password-stdin', '--data-dir', data],
+      {
+        stdin: Buffer.from('vic-password-99\n'),
+      },
+    );
+    expect(add.stderr).toBe('');
+    expect(add.stdout).toBe('Added engineer vic.\n');
+    const again = await runCli(['user', 'add', 'vic', '--password-stdin', '--data-dir', data], {
+      stdin: Buffer.from('another-password\n'),
+    });
+    expect(again.code).toBe(64);
+    expect(again.stderr).toBe('lineguard: a user named vic exists already\n');
+    const weak = await runCli(['user', 'add', 'wendy', '--password-stdin', '--data-dir', data], {
+      stdin: Buffer.from('short\n'),
+    });
+    expect(weak.code).toBe(64);
+    expect(weak.stderr).toBe('lineguard: password: must be at least 10 characters\n');
+    const noTty = await runCli(['user', 'add', 'wendy', '--data-dir', data]);
+    expect(noTty.code).toBe(64);
+    expect(noTty.stderr).toContain('--password-stdin');
+    const list = await runCli(['user', 'list', '--data-dir', data]);
+    expect(list.stdout).toMatch(/^boss +admin .*\nvic +engineer /);
+
+    const second = new Running(['serve', '--data-dir', data, '--port', '0'], env);
+    try {
+      const [, url] = await second.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      await second.waitFor(/Ctrl\+C/);
+      expect(second.stdout).not.toContain('setup?token=');
+      const cookie = await signIn(url!, 'vic', 'vic-password-99');
+      expect((await fetch(`${url}/api/captures`, { headers: { cookie } })).status).toBe(200);
+      expect(await second.stop('SIGTERM')).toBe(0);
+    } finally {
+      await second.stop('SIGKILL');
+    }
+  });
+
+  it('answers a bad flag or an unusable database with the usage and input exit codes', async () => {
+    expect((await runCli(['serve', '--port', '70000'])).code).toBe(64);
+    expect((await runCli(['serve', '--max-upload', 'lots'])).code).toBe(64);
+    const bad = await runCli(['user', 'list', '--db', 'mysql://nope']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toMatch(/^lineguard: unsupported database URL/);
+    const down = await runCli(['user', 'list', '--db', 'postgres://nobody@127.0.0.1:1/none']);
+    expect(down.code).toBe(66);
+    expect(down.stderr).toMatch(/^lineguard: cannot open the postgres store/);
   });
 });
