@@ -39,6 +39,7 @@ export interface ModbusListenerConfig extends ListenerConfig {
 
 export class AccessGateway {
   private readonly listeners = new Set<GatewayListener>();
+  private closed = false;
 
   private constructor(
     readonly db: Kysely<AccessDb>,
@@ -121,6 +122,8 @@ export class AccessGateway {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.grants.close();
     this.sessions.close();
     await Promise.all([...this.listeners].map((l) => l.close()));

@@ -23,15 +23,17 @@ export async function testGateway(opts: Partial<GatewayOptions> = {}): Promise<T
   const dir = mkdtempSync(join(tmpdir(), 'lineguard-access-'));
   const dbPath = join(dir, 'access.db');
   const gw = await AccessGateway.open({ dbPath, caPassphrase: TEST_PASSPHRASE, ...opts });
-  return {
+  const t: TestGateway = {
     gw,
     dir,
     dbPath,
     async cleanup() {
-      await gw.close();
+      // The test may have reopened the gateway: close the one it holds now.
+      await t.gw.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return t;
 }
 
 /** The plant: `anna` approves, `otto` operates, `sam` is Acme's engineer; `plc1` in zone `cell1`. */

@@ -39,6 +39,18 @@ export type PeerResult =
 
 export function mtlsPeer(socket: TLSSocket, ca: LocalCa, at: number): PeerResult {
   const source = plainIp(socket.remoteAddress ?? '');
+  // The TLS server lets every handshake finish so that a refusal can say why; nothing is
+  // read from a socket whose certificate did not verify against the gateway's CA.
+  if (!socket.authorized) {
+    const why = String(socket.authorizationError ?? 'no client certificate');
+    const reason: Reason =
+      why === 'CERT_HAS_EXPIRED'
+        ? 'certificate-expired'
+        : /NO_PEER|no client/i.test(why)
+          ? 'certificate-missing'
+          : 'principal-unknown';
+    return { ok: false, reason, detail: `client certificate refused: ${why}`, source };
+  }
   const peer = socket.getPeerX509Certificate();
   if (peer === undefined)
     return { ok: false, reason: 'certificate-missing', detail: 'no client certificate', source };

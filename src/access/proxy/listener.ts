@@ -68,7 +68,8 @@ export class GatewayListener {
         cert: record.pem,
         ca: [deps.ca.certPem],
         requestCert: true,
-        rejectUnauthorized: true,
+        // Verified per connection in mtlsPeer (socket.authorized), so refusals name their cause.
+        rejectUnauthorized: false,
         minVersion: 'TLSv1.2',
       });
       peerOf = (s) => mtlsPeer(s as TLSSocket, deps.ca, deps.clock());

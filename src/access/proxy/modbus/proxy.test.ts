@@ -1,0 +1,288 @@
+/**
+ * The Modbus/TCP proxy against a real client library (modbus-serial) and a real Modbus server
+ * (modbus-serial's ServerTCP), over mTLS with certificates from the gateway's CA.
+ */
+import { type Socket, connect as tcpConnect } from 'node:net';
+import { type TLSSocket, connect as tlsConnect } from 'node:tls';
+import MB from 'modbus-serial';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mbap, readRequest } from '../../../protocols/modbus/build.js';
+import type { CertRecord } from '../../ca/ca.js';
+import type { AccessGateway } from '../../gateway.js';
+import { deviceCsr, seedPlant, type TestGateway, testGateway } from '../../testing.js';
+import type { GatewayListener } from '../listener.js';
+import { type PlcSimulator, plcSimulator } from './testing.js';
+
+const HOUR = 3600_000;
+
+interface DeviceCert {
+  cert: CertRecord;
+  keyPem: string;
+}
+
+async function deviceCert(
+  gw: AccessGateway,
+  opts: { notBefore?: number; validityMs?: number } = {},
+): Promise<DeviceCert> {
+  const { csrPem, keyPem } = await deviceCsr('sam');
+  const cert = await gw.ca.issueClientCert(
+    { user: 'sam', device: 'sam-laptop', csrPem, mfa: { at: Date.now(), method: 'webauthn' }, ...opts },
+    'anna',
+  );
+  return { cert, keyPem };
+}
+
+function tlsOpts(l: GatewayListener, caPem: string, d: DeviceCert) {
+  return {
+    host: '127.0.0.1',
+    port: l.address().port,
+    ca: caPem,
+    cert: d.cert.pem,
+    key: d.keyPem,
+    servername: 'localhost',
+  };
+}
+
+/** A TLS connection to the listener with a device certificate. */
+function tlsTo(l: GatewayListener, caPem: string, d: DeviceCert): Promise<TLSSocket> {
+  return new Promise((resolve, reject) => {
+    const s = tlsConnect(tlsOpts(l, caPem, d));
+    s.once('secureConnect', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+/**
+ * Try a read with this certificate. TLS 1.3 completes the client's side of the handshake
+ * before the server has judged its certificate, so a refusal shows as an alert or a close
+ * right after: resolves `answered` if the read got any reply, else how the connection ended.
+ */
+function tryRead(l: GatewayListener, caPem: string, d: DeviceCert): Promise<string> {
+  return new Promise((resolve) => {
+    const s = tlsConnect(tlsOpts(l, caPem, d));
+    s.once('secureConnect', () => s.write(mbap(1, 1, readRequest(3, 0, 1))));
+    s.once('data', () => {
+      resolve('answered');
+      s.destroy();
+    });
+    s.once('error', (e) => resolve(`error: ${e.message}`));
+    s.once('close', () => resolve('closed'));
+  });
+}
+
+async function modbusOver(socket: Socket): Promise<InstanceType<typeof MB.default>> {
+  const c = new MB.default();
+  await c.connectTCP('127.0.0.1', { port: 0, socket });
+  c.setID(1);
+  c.setTimeout(2000);
+  return c;
+}
+
+function closed(s: Socket): Promise<number> {
+  return new Promise((resolve) =>
+    s.destroyed ? resolve(Date.now()) : s.once('close', () => resolve(Date.now())),
+  );
+}
+
+describe('Modbus/TCP proxy over mTLS', () => {
+  let t: TestGateway;
+  let plc: PlcSimulator;
+  let listener: GatewayListener;
+  let sam: DeviceCert;
+
+  beforeAll(async () => {
+    plc = await plcSimulator();
+    t = await testGateway();
+    await seedPlant(t.gw, { host: '127.0.0.1', port: plc.port });
+    listener = await t.gw.listenModbus({ asset: 'plc1', port: 0, security: { mode: 'mtls' } });
+    sam = await deviceCert(t.gw);
+  }, 30_000);
+  afterAll(async () => {
+    await t.cleanup();
+    await plc.close();
+  });
+
+  async function grant(actions: string[], ms: number): Promise<{ id: string; endsAt: number }> {
+    const now = Date.now();
+    const g = await t.gw.grants.request('sam', {
+      assets: ['plc1'],
+      actions,
+      startsAt: now,
+      endsAt: now + ms,
+      reason: 'maintenance',
+    });
+    await t.gw.grants.approve(g.id, 'anna');
+    return g;
+  }
+
+  it('allows reads, denies writes with exception 01, records both', async () => {
+    const g = await grant(['modbus:read'], HOUR);
+    const socket = await tlsTo(listener, t.gw.ca.certPem, sam);
+    const c = await modbusOver(socket);
+    expect((await c.readHoldingRegisters(10, 4)).data).toEqual([10, 11, 12, 13]);
+    await expect(c.writeRegister(5, 42)).rejects.toMatchObject({ modbusCode: 1 });
+    await expect(c.writeCoil(3, true)).rejects.toMatchObject({ modbusCode: 1 });
+    expect(plc.holding[5]).toBe(5);
+    expect(plc.writes).toBe(0);
+    // Still connected after a denial: the next read goes through.
+    expect((await c.readHoldingRegisters(0, 2)).data).toEqual([0, 1]);
+    const [live] = t.gw.sessions.list();
+    expect(live).toMatchObject({ user: 'sam', device: 'sam-laptop', asset: 'plc1', allowed: 2, denied: 2 });
+    const ops = await t.gw.recorder.operations(live!.id);
+    expect(ops.map((o) => [o.action, o.code, o.target, o.decision, o.result])).toEqual([
+      ['modbus:read', '3', 'unit 1 holding 10-13', 'allow', 'ok'],
+      ['modbus:write', '6', 'unit 1 holding 5', 'deny', 'denied'],
+      ['modbus:write', '5', 'unit 1 coil 3', 'deny', 'denied'],
+      ['modbus:read', '3', 'unit 1 holding 0-1', 'allow', 'ok'],
+    ]);
+    expect(ops[1]!.reasons).toBe('operation-not-permitted');
+    const done = closed(socket);
+    await t.gw.grants.revoke(g.id, 'anna', 'test over');
+    await done;
+  });
+
+  it('cuts a live session within 1 s of its grant expiring', async () => {
+    const { endsAt: ends } = await grant(['modbus:read'], 1500);
+    const socket = await tlsTo(listener, t.gw.ca.certPem, sam);
+    const c = await modbusOver(socket);
+    expect((await c.readHoldingRegisters(0, 1)).data).toEqual([0]);
+    const at = await closed(socket);
+    expect(at - ends).toBeLessThan(1000);
+    expect(at).toBeGreaterThanOrEqual(ends);
+    const [ended] = await t.gw.recorder.sessions({ limit: 1 });
+    expect(ended?.endReason).toMatch(/access withdrawn: grant-missing/);
+  });
+
+  it('cuts sessions when the user is disabled, the asset isolated, or the certificate revoked', async () => {
+    const g = await grant(['modbus:read'], HOUR);
+    for (const [cutIt, undo, why] of [
+      [
+        () => t.gw.directory.setUserDisabled('sam', true, 'anna'),
+        () => t.gw.directory.setUserDisabled('sam', false, 'anna'),
+        'user-disabled',
+      ],
+      [
+        () => t.gw.directory.setAssetIsolated('plc1', true, 'anna'),
+        () => t.gw.directory.setAssetIsolated('plc1', false, 'anna'),
+        'asset-isolated',
+      ],
+    ] as const) {
+      const socket = await tlsTo(listener, t.gw.ca.certPem, sam);
+      const c = await modbusOver(socket);
+      await c.readHoldingRegisters(0, 1);
+      const t0 = Date.now();
+      await cutIt();
+      expect((await closed(socket)) - t0).toBeLessThan(1000);
+      const [ended] = await t.gw.recorder.sessions({ limit: 1 });
+      expect(ended?.endReason).toContain(why);
+      await undo();
+    }
+    const own = await deviceCert(t.gw);
+    const socket = await tlsTo(listener, t.gw.ca.certPem, own);
+    await (await modbusOver(socket)).readHoldingRegisters(0, 1);
+    await t.gw.ca.revoke(own.cert.serial, 'anna', 'laptop lost');
+    await closed(socket);
+    expect(await tryRead(listener, t.gw.ca.certPem, own)).toBe('closed');
+    expect(await tryRead(listener, t.gw.ca.certPem, sam)).toBe('answered');
+    await t.gw.grants.revoke(g.id, 'anna');
+  });
+
+  it('refuses expired and unknown client certificates', async () => {
+    await grant(['modbus:read'], HOUR);
+    const expired = await deviceCert(t.gw, { notBefore: Date.now() - 10 * HOUR, validityMs: HOUR });
+    expect(await tryRead(listener, t.gw.ca.certPem, expired)).not.toBe('answered');
+    const other = await testGateway();
+    try {
+      await seedPlant(other.gw);
+      const foreign = await deviceCert(other.gw);
+      expect(await tryRead(listener, t.gw.ca.certPem, foreign)).not.toBe('answered');
+    } finally {
+      await other.cleanup();
+    }
+    const refused = (await t.gw.audit.list({ type: 'access.connect.refused', limit: 20 })).map((e) =>
+      String(e.data.detail),
+    );
+    expect(refused.some((d) => /CERT_HAS_EXPIRED/.test(d))).toBe(true);
+    expect(refused.some((d) => /UNABLE_TO_VERIFY_LEAF_SIGNATURE/.test(d))).toBe(true);
+    expect(plc.writes).toBe(0);
+  });
+
+  it('answers malformed PDUs with exception 03 and ends the session on an oversized frame', async () => {
+    const socket = await tlsTo(listener, t.gw.ca.certPem, sam);
+    const replies: Buffer[] = [];
+    socket.on('data', (b: Buffer) => replies.push(b));
+    // Read holding registers with the quantity cut off: a PDU of 3 bytes.
+    socket.write(mbap(7, 1, Buffer.from([3, 0, 0])));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(Buffer.concat(replies)).toEqual(mbap(7, 1, Buffer.from([0x83, 3])));
+    // A well-formed read still works on the same connection.
+    socket.write(mbap(8, 1, readRequest(3, 0, 1)));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(Buffer.concat(replies).subarray(9)).toEqual(mbap(8, 1, Buffer.from([3, 2, 0, 0])));
+    // An MBAP length of 300 is beyond any ADU: the stream is not trusted further.
+    const big = Buffer.alloc(306);
+    big.writeUInt16BE(9, 0);
+    big.writeUInt16BE(300, 4);
+    big[6] = 1;
+    big[7] = 16;
+    socket.write(big);
+    await closed(socket);
+    expect(plc.writes).toBe(0);
+  });
+});
+
+describe('Modbus/TCP proxy over plain TCP from allowed addresses', () => {
+  let t: TestGateway;
+  let plc: PlcSimulator;
+
+  beforeAll(async () => {
+    plc = await plcSimulator();
+    t = await testGateway();
+    await seedPlant(t.gw, { host: '127.0.0.1', port: plc.port });
+    // A legacy HMI without certificates: operators may read cell 1, nothing else.
+    await t.gw.policies.set(
+      '@id("hmi-reads") permit (principal in Group::"operators", action in Action::"read", resource in Zone::"cell1");\n' +
+        '@id("hmi-connects") permit (principal in Group::"operators", action == Action::"connect", resource in Zone::"cell1");',
+      'anna',
+    );
+  }, 30_000);
+  afterAll(async () => {
+    await t.cleanup();
+    await plc.close();
+  });
+
+  function tcpTo(port: number): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const s = tcpConnect({ host: '127.0.0.1', port }, () => resolve(s));
+      s.once('error', reject);
+    });
+  }
+
+  it('serves a listed source as its user, and drops denied requests in drop mode', async () => {
+    const l = await t.gw.listenModbus({
+      asset: 'plc1',
+      port: 0,
+      security: { mode: 'plain', allow: [{ source: '127.0.0.0/8', user: 'otto' }] },
+      onDeny: 'drop',
+    });
+    const c = await modbusOver(await tcpTo(l.address().port));
+    c.setTimeout(500);
+    expect((await c.readHoldingRegisters(1, 1)).data).toEqual([1]);
+    await expect(c.writeRegister(1, 7)).rejects.toMatchObject({ errno: 'ETIMEDOUT' });
+    expect(plc.writes).toBe(0);
+    await l.close();
+  });
+
+  it('refuses a source that is not listed', async () => {
+    const l = await t.gw.listenModbus({
+      asset: 'plc1',
+      port: 0,
+      security: { mode: 'plain', allow: [{ source: '192.0.2.10', user: 'otto' }] },
+    });
+    const s = await tcpTo(l.address().port);
+    await closed(s);
+    const [refused] = (await t.gw.audit.list({ type: 'access.connect.refused', limit: 10 })).slice(-1);
+    expect(refused?.data).toMatchObject({ reasons: ['source-not-allowed'], source: '127.0.0.1' });
+    await l.close();
+  });
+});
