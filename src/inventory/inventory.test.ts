@@ -78,6 +78,16 @@ describe('identity resolution', () => {
     expect(a.find((x) => x.macs.includes(ROUTER))!.role.role).toBe('router');
   });
 
+  it('reads a Siemens stack’s initial TTL of 30 as no hop: the PLC keeps its own MAC', async () => {
+    // S7-300/400 CPUs send with TTL 30; taken for 32, the PLC would read as two routers away
+    // and split into an IP-only PLC and a MAC-only "router".
+    const a = await inventory([flow({ ...HMI, port: 40000 }, { ...PLC, port: 102 }, 'cotp', [64, 30])]);
+    const plc = a.filter((x) => x.ips.includes(PLC.ip));
+    expect(plc).toHaveLength(1);
+    expect(plc[0]!.macs).toEqual([PLC.mac]);
+    expect(a.some((x) => x.role.role === 'router')).toBe(false);
+  });
+
   it('keeps one asset when DHCP moves a device to a new address', async () => {
     const mac = '3c:52:82:00:07:07';
     const a = await inventory([

@@ -59,8 +59,8 @@ export interface MacSighting {
 /** Routers between a sender and the sensor, from the TTL it arrived with; -1 when it sent nothing. */
 export function hopsFromTtl(ttl: number): number {
   if (ttl <= 0) return -1;
-  // Stacks start at 32, 64, 128 or 255.
-  const initial = ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
+  // Stacks start at 30 (Siemens S7-300/400 and other embedded stacks), 32, 64, 128 or 255.
+  const initial = ttl <= 30 ? 30 : ttl <= 32 ? 32 : ttl <= 64 ? 64 : ttl <= 128 ? 128 : 255;
   return initial - ttl;
 }
 
