@@ -1,0 +1,129 @@
+/** Sign-in, and the first administrator's setup with the one-time token the hub printed. */
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { errorText, postJson, type SessionInfo } from '../lib/api.js';
+import { Link } from '../ui/link.js';
+
+function useSubmit(path: string, onSession: (s: SessionInfo) => void) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const submit = async (body: Record<string, string>) => {
+    setBusy(true);
+    setError('');
+    try {
+      onSession(await postJson<SessionInfo>(path, body));
+    } catch (e) {
+      setError(errorText(e));
+      setBusy(false);
+    }
+  };
+  return { busy, error, submit };
+}
+
+function Frame({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <main className="auth">
+      <div className="auth-card">
+        <div className="brand big">
+          <span className="brand-mark" aria-hidden="true" />
+          Lineguard
+        </div>
+        <h1>{title}</h1>
+        {children}
+      </div>
+    </main>
+  );
+}
+
+export function LoginPage({ onSession }: { onSession: (s: SessionInfo) => void }) {
+  const { busy, error, submit } = useSubmit('/api/auth/login', onSession);
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    void submit({ name: String(f.get('name') ?? ''), password: String(f.get('password') ?? '') });
+  };
+  return (
+    <Frame title="Sign in">
+      <form onSubmit={onSubmit} className="form">
+        <label>
+          User name
+          <input name="name" autoComplete="username" required />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" autoComplete="current-password" required />
+        </label>
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="btn primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+      <p className="muted small">
+        First start? <Link href="/setup">Create the first administrator</Link> with the token the hub printed.
+      </p>
+    </Frame>
+  );
+}
+
+export function SetupPage({ token, onSession }: { token?: string; onSession: (s: SessionInfo) => void }) {
+  const { busy, error, submit } = useSubmit('/api/auth/setup', onSession);
+  const [mismatch, setMismatch] = useState(false);
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const password = String(f.get('password') ?? '');
+    const same = password === String(f.get('confirm') ?? '');
+    setMismatch(!same);
+    if (same)
+      void submit({
+        token: String(f.get('token') ?? '').trim(),
+        name: String(f.get('name') ?? ''),
+        password,
+      });
+  };
+  return (
+    <Frame title="Create the first administrator">
+      <p className="muted small">
+        The hub printed a one-time setup token when it first started. It works once, and only while no user
+        exists.
+      </p>
+      <form onSubmit={onSubmit} className="form">
+        <label>
+          Setup token
+          <input name="token" defaultValue={token ?? ''} required autoComplete="off" spellCheck={false} />
+        </label>
+        <label>
+          Administrator name
+          <input name="name" autoComplete="username" required />
+        </label>
+        <label>
+          Password
+          <input name="password" type="password" autoComplete="new-password" required />
+        </label>
+        <label>
+          Password again
+          <input name="confirm" type="password" autoComplete="new-password" required />
+        </label>
+        {mismatch ? (
+          <p className="form-error" role="alert">
+            The two passwords differ.
+          </p>
+        ) : null}
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="btn primary" disabled={busy}>
+          {busy ? 'Creating…' : 'Create administrator'}
+        </button>
+      </form>
+      <p className="muted small">
+        <Link href="/login">Back to sign in</Link>
+      </p>
+    </Frame>
+  );
+}
