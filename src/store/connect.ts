@@ -11,6 +11,7 @@ import pg from 'pg';
 import { StoreError } from './errors.js';
 import { migrations } from './migrations.js';
 import type { Database } from './schema.js';
+import { cachingDatabase } from './sqlite-statements.js';
 import type { Dialect, StoreOptions } from './types.js';
 
 export interface Opened {
@@ -68,8 +69,10 @@ function openSqlite(dataDir: string): Opened {
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
+  // 64 MiB of page cache: row keys are digests, so upserts land all over the index.
+  sqlite.pragma('cache_size = -65536');
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) }),
     dialect: 'sqlite',
     where: file,
   };

@@ -257,12 +257,14 @@ export class BatchFold {
     const mac = e.at.mac ?? '';
     const protocol = text(e.protocol);
     const frame = e.evidence.frame ?? null;
-    // The sighting itself (binding, protocol spoken, activity), then each fact it disclosed.
-    this.fact(source, ip, mac, protocol, '', '', ts, frame);
+    // Each fact disclosed; a sighting that disclosed none still binds, speaks and is active.
+    let disclosed = 0;
     for (const [k, v] of Object.entries(e.facts)) {
       if (v === undefined || v === '') continue;
       this.fact(source, ip, mac, protocol, text(k), text(v), ts, frame);
+      disclosed++;
     }
+    if (disclosed === 0) this.fact(source, ip, mac, protocol, '', '', ts, frame);
   }
 
   private fact(

@@ -33,7 +33,7 @@ async function ingest(
     .values({ started: Date.now(), finished: null, events: 0, batches: 0 })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const writer = batchWriter(db, id);
+  const writer = batchWriter(db, dialect, id);
   const fold = new BatchFold();
   let total = 0;
   let batches = 0;

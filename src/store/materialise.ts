@@ -10,12 +10,20 @@
 import { type Insertable, type Kysely, sql } from 'kysely';
 import { buildInventory } from '../inventory/assemble.js';
 import type { Asset } from '../inventory/types.js';
+import { Batched } from './batched.js';
 import { ipBytes, ipSortKey } from './ipnet.js';
 import { type Replayed, replay } from './replay.js';
-import type { AssetTable, Database } from './schema.js';
+import type { AssetIpTable, AssetProtocolTable, AssetTable, Database, EndpointAssetTable } from './schema.js';
 import type { Dialect } from './types.js';
 
-const CHUNK = 500;
+const assetRows = new Batched<Insertable<AssetTable>>((trx, rows) => trx.insertInto('assets').values(rows));
+const ipRows = new Batched<Insertable<AssetIpTable>>((trx, rows) => trx.insertInto('asset_ips').values(rows));
+const protocolRows = new Batched<Insertable<AssetProtocolTable>>((trx, rows) =>
+  trx.insertInto('asset_protocols').values(rows),
+);
+const endpointRows = new Batched<Insertable<EndpointAssetTable>>((trx, rows) =>
+  trx.insertInto('endpoint_assets').values(rows),
+);
 
 function assetRow(a: Asset): Insertable<AssetTable> {
   const search = [...a.ips, ...a.macs, ...a.names, a.vendor, a.model, a.firmware, a.serial]
@@ -44,10 +52,6 @@ function assetRow(a: Asset): Insertable<AssetTable> {
     search,
     doc: JSON.stringify(a),
   };
-}
-
-async function insertAll<T>(rows: T[], insert: (part: T[]) => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
 }
 
 /**
@@ -101,21 +105,21 @@ export async function rebuildInventory(db: Kysely<Database>, dialect: Dialect): 
     await trx.deleteFrom('asset_protocols').execute();
     await trx.deleteFrom('asset_ips').execute();
     await trx.deleteFrom('assets').execute();
-    await insertAll(assets.map(assetRow), (part) => trx.insertInto('assets').values(part).execute());
+    await assetRows.run(trx, dialect, assets.map(assetRow));
     const ips = assets.flatMap((a) =>
       a.ips.flatMap((ip) => {
         const b = ipBytes(ip);
         return b ? [{ asset_id: a.id, ip, v: b.v, bin: b.bin }] : [];
       }),
     );
-    await insertAll(ips, (part) => trx.insertInto('asset_ips').values(part).execute());
+    await ipRows.run(trx, dialect, ips);
     const protocols = assets.flatMap((a) => a.protocols.map((p) => ({ asset_id: a.id, name: p.name })));
-    await insertAll(protocols, (part) => trx.insertInto('asset_protocols').values(part).execute());
+    await protocolRows.run(trx, dialect, protocols);
     const keys = assets.flatMap((a) => [
       ...a.ips.map((ip) => ({ key: `ip:${ip}`, asset_id: a.id })),
       ...a.macs.map((mac) => ({ key: `mac:${mac}`, asset_id: a.id })),
     ]);
-    await insertAll(keys, (part) => trx.insertInto('endpoint_assets').values(part).execute());
+    await endpointRows.run(trx, dialect, keys);
     await trx.updateTable('store_state').set({ built_gen: gen }).where('id', '=', 1).execute();
     return true;
   });

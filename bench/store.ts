@@ -1,0 +1,130 @@
+/**
+ * `npm run bench:store` — events per second ingested into the store (a benchmark, not a
+ * test: the target is reported, never asserted). Two mixes built from the sample plant
+ * (store-plant.ts):
+ *   steady   — a few sites over many minutes: most events fold into rows already stored;
+ *   distinct — many sites, one minute each: nearly every event is a new row and new assets.
+ * Each runs on SQLite (a temp dir) and, when a server answers at LINEGUARD_TEST_PG_URL, on
+ * PostgreSQL (a throwaway database). The rate is over the whole `ingest()` call: fold, the
+ * committed batches, and the inventory rebuilt at the end (also shown on its own).
+ *
+ * Flags: --sites-steady N --minutes N (defaults 20 × 500), --sites-distinct N (default 2000),
+ * --batch N (default 10000), --sqlite-only.
+ */
+import { parseArgs } from 'node:util';
+import type { LineguardEvent } from '../src/events/types.js';
+import { openStore } from '../src/store/index.js';
+import { postgresUnavailable, type TestDatabase, testDatabase } from '../src/store/testing/databases.js';
+import type { Dialect } from '../src/store/types.js';
+import { largePlant, plantEvents } from './store-plant.js';
+
+const TARGET = 100_000;
+
+const { values: flags } = parseArgs({
+  options: {
+    'sites-steady': { type: 'string', default: '20' },
+    minutes: { type: 'string', default: '500' },
+    'sites-distinct': { type: 'string', default: '2000' },
+    batch: { type: 'string', default: '10000' },
+    'sqlite-only': { type: 'boolean', default: false },
+  },
+});
+
+interface Result {
+  dialect: Dialect;
+  mix: string;
+  events: number;
+  batches: number;
+  assets: number;
+  seconds: number;
+  rebuildSeconds: number;
+}
+
+async function run(
+  dialect: Dialect,
+  mix: string,
+  events: LineguardEvent[],
+  batchSize: number,
+): Promise<Result> {
+  const tdb: TestDatabase = await testDatabase(dialect);
+  const store = await openStore(tdb.options);
+  try {
+    const t0 = performance.now();
+    const report = await store.ingest(events, { batchSize });
+    const seconds = (performance.now() - t0) / 1000;
+    // The rebuild alone: ingest nothing, which still rebuilds the inventory from every row.
+    const t1 = performance.now();
+    await store.ingest([], { batchSize });
+    const rebuildSeconds = (performance.now() - t1) / 1000;
+    return {
+      dialect,
+      mix,
+      events: report.events,
+      batches: report.batches,
+      assets: report.assets,
+      seconds,
+      rebuildSeconds,
+    };
+  } finally {
+    await store.close();
+    await tdb.drop();
+  }
+}
+
+function table(results: Result[]): string {
+  const head = [
+    'database',
+    'mix',
+    'events',
+    'batches',
+    'assets',
+    'seconds',
+    'rebuild s',
+    'events/s',
+    'target',
+    'result',
+  ];
+  const rows = results.map((r) => {
+    const rate = r.events / r.seconds;
+    return [
+      r.dialect,
+      r.mix,
+      r.events.toLocaleString('en'),
+      String(r.batches),
+      r.assets.toLocaleString('en'),
+      r.seconds.toFixed(2),
+      r.rebuildSeconds.toFixed(2),
+      Math.round(rate).toLocaleString('en'),
+      r.dialect === 'sqlite' ? `≥ ${TARGET.toLocaleString('en')}` : '–',
+      r.dialect === 'sqlite' ? (rate >= TARGET ? 'PASS' : 'FAIL') : '–',
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+const base = await plantEvents();
+const mixes = [
+  { mix: 'steady', events: largePlant(base, Number(flags['sites-steady']), Number(flags.minutes)) },
+  { mix: 'distinct', events: largePlant(base, Number(flags['sites-distinct']), 1) },
+];
+const dialects: Dialect[] = ['sqlite'];
+if (!flags['sqlite-only']) {
+  const why = await postgresUnavailable();
+  if (why === null) dialects.push('postgres');
+}
+const results: Result[] = [];
+for (const dialect of dialects)
+  for (const m of mixes) {
+    const r = await run(dialect, m.mix, m.events, Number(flags.batch));
+    console.error(`${dialect} ${m.mix}: ${Math.round(r.events / r.seconds).toLocaleString('en')} events/s`);
+    results.push(r);
+  }
+console.log(
+  `\nstore ingest (sample plant: ${base.length} events per site-minute; batches of ${flags.batch})\n`,
+);
+console.log(table(results));
+console.log(
+  '\nevents/s is over the whole ingest() call, inventory rebuild included; "rebuild s" is the rebuild alone.',
+);
