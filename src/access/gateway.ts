@@ -5,30 +5,25 @@
  * and no network beyond the plant's own.
  */
 import type { Kysely } from 'kysely';
-import { AuditLog } from './audit/log.js';
+import type { AuditLog } from './audit/log.js';
 import { verifyAudit } from './audit/verify.js';
 import { LocalCa } from './ca/ca.js';
-import { openAccessDb } from './db/open.js';
 import type { AccessDb } from './db/schema.js';
-import { Directory } from './directory/directory.js';
-import { Epoch } from './epoch.js';
-import { DEFAULT_GRANT_RULES, type GrantRules, Grants } from './grants/grants.js';
-import { DecisionCache } from './policy/cache.js';
-import { Decider } from './policy/decider.js';
-import { PolicyStore } from './policy/store.js';
+import type { Directory } from './directory/directory.js';
+import type { Epoch } from './epoch.js';
+import type { Grants } from './grants/grants.js';
+import type { Decider } from './policy/decider.js';
+import type { PolicyStore } from './policy/store.js';
 import { GatewayListener, type ListenerConfig } from './proxy/listener.js';
 import { type DenyMode, ModbusSession } from './proxy/modbus/proxy.js';
 import { Recorder } from './proxy/recorder.js';
 import type { SessionDeps } from './proxy/session.js';
 import { SessionRegistry } from './proxy/sessions.js';
+import { closeAccessState, openAccessState, type StateOptions } from './state.js';
 
-export interface GatewayOptions {
-  /** SQLite file of the gateway's own state (`:memory:` for a throwaway one). */
-  dbPath: string;
+export interface GatewayOptions extends StateOptions {
   /** Unlocks (or, at first start, seals) the CA key. */
   caPassphrase: string;
-  clock?: () => number;
-  grantRules?: Partial<GrantRules>;
   /** Re-check period of live sessions for time-driven changes (ms). */
   recheckMs?: number;
 }
@@ -56,38 +51,26 @@ export class AccessGateway {
   ) {}
 
   static async open(opts: GatewayOptions): Promise<AccessGateway> {
-    const clock = opts.clock ?? Date.now;
-    const db = await openAccessDb(opts.dbPath);
+    const st = await openAccessState(opts);
     try {
-      const epoch = new Epoch();
-      const audit = new AuditLog(db, clock);
-      const directory = await Directory.load(db, audit, epoch, clock);
-      const policies = await PolicyStore.load(db, audit, epoch, clock);
-      const grants = await Grants.load(db, audit, epoch, directory, clock, {
-        ...DEFAULT_GRANT_RULES,
-        ...opts.grantRules,
-      });
-      const ca = await LocalCa.open(db, audit, epoch, directory, clock, opts.caPassphrase);
-      const cache = new DecisionCache();
-      epoch.subscribe(() => cache.clear());
-      const decider = new Decider(directory, grants, () => policies.current, cache, clock);
-      const sessions = new SessionRegistry(epoch, clock, opts.recheckMs ?? 1000);
-      const recorder = new Recorder(db);
+      const ca = await LocalCa.open(st.db, st.audit, st.epoch, st.directory, st.clock, opts.caPassphrase);
+      const sessions = new SessionRegistry(st.epoch, st.clock, opts.recheckMs ?? 1000);
+      const recorder = new Recorder(st.db);
       return new AccessGateway(
-        db,
-        clock,
-        epoch,
-        audit,
-        directory,
-        policies,
-        grants,
+        st.db,
+        st.clock,
+        st.epoch,
+        st.audit,
+        st.directory,
+        st.policies,
+        st.grants,
         ca,
-        decider,
+        st.decider,
         sessions,
         recorder,
       );
     } catch (e) {
-      await db.destroy();
+      await closeAccessState(st);
       throw e;
     }
   }

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /** The `lineguard` command. */
 import { Command, InvalidArgumentError } from '@commander-js/extra-typings';
+import { registerAccessCommands } from './access-command.js';
 import { runAnalyze, UsageError } from './analyze-command.js';
+import { registerAuditCommands } from './audit-command.js';
 import { EXIT, EXIT_HELP } from './exit.js';
 import { hubFailure } from './hub-exit.js';
 import { parseSize } from './size.js';
@@ -129,6 +131,9 @@ export function buildProgram(): Command {
       const { runDemo } = await import('./demo-command.js');
       process.exitCode = await runDemo(flags, { stdout: process.stdout, stderr: process.stderr });
     });
+
+  registerAccessCommands(program);
+  registerAuditCommands(program);
 
   return program;
 }
