@@ -51,6 +51,8 @@ export interface HubOptions {
   /** Sign-in attempts per client address per minute. */
   loginPerMinute?: number;
   logger?: FastifyServerOptions['logger'];
+  /** How long closing waits for uploads still arriving before it cuts them off, ms. */
+  shutdownGraceMs?: number;
 }
 
 export async function buildHub(opts: HubOptions): Promise<Hub> {
@@ -137,9 +139,9 @@ export async function buildHub(opts: HubOptions): Promise<Hub> {
   captureRoutes(app, ctx);
   await registerConsole(app, opts.webRoot ?? DEFAULT_WEB_ROOT);
 
-  // Closing waits for uploads in progress, so none is cut off half-ingested.
+  // Closing lets uploads in progress finish (for a while), so none is cut off half-ingested.
   app.addHook('onClose', async () => {
-    await ctx.jobs.settled();
+    await ctx.jobs.settle(opts.shutdownGraceMs ?? 30_000);
   });
   return app;
 }

@@ -2,6 +2,7 @@
  * Capture uploads end to end through Fastify into a real store: the sample plant adds its
  * assets; garbage, a cut-off capture and one over the size limit fail and leave nothing.
  */
+import { PassThrough } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../capture/analyze.js';
@@ -141,6 +142,45 @@ describe('capture upload', () => {
     });
     expect(noFile.statusCode).toBe(400);
     expect((await eng.inject({ url: '/api/assets' })).json()).toMatchObject({ total: 0 });
+  });
+
+  it('reports progress while a capture arrives, and takes one capture at a time', async () => {
+    const { eng } = await engineerOn();
+    const { payload, headers } = multipart('capture', 'slow.pcap', sample);
+    const body = new PassThrough();
+    const cut = payload.length - 1000;
+    body.write(payload.subarray(0, cut));
+    const first = eng.inject({ method: 'POST', url: '/api/captures', payload: body, headers });
+    await new Promise((r) => setTimeout(r, 200));
+    const [running] = ((await eng.inject({ url: '/api/captures' })).json() as { items: CaptureJobView[] })
+      .items;
+    expect(running).toMatchObject({ name: 'slow.pcap', state: 'running' });
+    expect(running!.bytes).toBeGreaterThan(0);
+    expect(running!.bytes).toBeLessThan(sample.length);
+    expect(running!.packets).toBeGreaterThan(0);
+    const second = await upload(eng, 'other.pcap', sample);
+    expect(second.statusCode).toBe(503);
+    expect(second.json()).toMatchObject({
+      code: 'LG_BUSY',
+      detail: 'capture slow.pcap is still being analysed; try again when it is done',
+    });
+    body.end(payload.subarray(cut));
+    const done = await settle(eng, (await first).json().id);
+    expect(done).toMatchObject({ state: 'done', bytes: sample.length });
+  });
+
+  it('cuts off an upload that stalls at shutdown, keeping nothing of it', async () => {
+    const { h, eng } = await engineerOn({ shutdownGraceMs: 100 });
+    const { payload, headers } = multipart('capture', 'stalled.pcap', sample);
+    const body = new PassThrough();
+    body.write(payload.subarray(0, payload.length - 1000));
+    const pending = eng.inject({ method: 'POST', url: '/api/captures', payload: body, headers });
+    await new Promise((r) => setTimeout(r, 200));
+    const [job] = ((await eng.inject({ url: '/api/captures' })).json() as { items: CaptureJobView[] }).items;
+    expect(job?.state).toBe('running');
+    await h.app.close();
+    await pending.catch(() => {});
+    expect((await h.store.stats()).assets).toBe(0);
   });
 
   it('keeps only the file name of a path in the upload', async () => {

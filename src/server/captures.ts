@@ -39,8 +39,11 @@ export interface RunningJob {
   finished: Promise<void>;
 }
 
-/** The first bytes of a capture (its header and first packets) identify it. */
-const HEAD_BYTES = 1 << 20;
+/**
+ * The first bytes of a capture (its header and first packets) identify it. Analysis starts
+ * once they are in, so this stays small.
+ */
+const HEAD_BYTES = 64 * 1024;
 
 async function takeHead(bytes: AsyncIterator<Buffer>, want: number): Promise<Buffer[]> {
   const head: Buffer[] = [];
@@ -54,7 +57,7 @@ async function takeHead(bytes: AsyncIterator<Buffer>, want: number): Promise<Buf
 }
 
 /**
- * The evidence source of an upload: its name and a digest of its first MiB. The same file
+ * The evidence source of an upload: its name and a digest of its first 64 KiB. The same file
  * uploaded again is the same source, whose rows the store replaces instead of adding twice.
  */
 export function captureSource(name: string, head: readonly Buffer[]): string {
@@ -70,7 +73,8 @@ export function captureSource(name: string, head: readonly Buffer[]): string {
 
 export class CaptureJobs {
   private readonly jobs = new Map<string, CaptureJobView>();
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Running jobs: how each ends, and how to cut it short. */
+  private readonly inFlight = new Map<Promise<void>, (why: string) => void>();
 
   constructor(
     private readonly store: Store,
@@ -84,9 +88,21 @@ export class CaptureJobs {
     return undefined;
   }
 
-  /** Resolves once every job started so far has finished. */
-  async settled(): Promise<void> {
-    await Promise.all(this.inFlight);
+  /**
+   * Resolves once every running job has finished. Uploads still arriving after `graceMs` are
+   * cut off: they fail and leave nothing, so a stalled client cannot hold up a shutdown.
+   */
+  async settle(graceMs: number): Promise<void> {
+    const all = Promise.all(this.inFlight.keys());
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs);
+    });
+    const first = await Promise.race([all, late]);
+    clearTimeout(timer);
+    if (first !== 'late') return;
+    for (const abort of this.inFlight.values()) abort('the hub stopped before the upload was complete');
+    await Promise.all(this.inFlight.keys());
   }
 
   get(id: string): CaptureJobView | undefined {
@@ -207,7 +223,10 @@ export class CaptureJobs {
       }
     })();
 
-    this.inFlight.add(finished);
+    this.inFlight.set(finished, (why) => {
+      stop(why);
+      file.stream.destroy(new Error(why));
+    });
     void finished.then(() => this.inFlight.delete(finished));
     return { view, received, finished };
   }

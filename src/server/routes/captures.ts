@@ -34,14 +34,6 @@ export function captureRoutes(app: Hub, { jobs }: HubContext): void {
           `send the capture as multipart/form-data in the file field "${CAPTURE_FIELD}"`,
         );
       }
-      const busy = jobs.running();
-      if (busy) {
-        reply.header('retry-after', 10).header('connection', 'close');
-        throw new HubError(
-          'LG_BUSY',
-          `capture ${busy.name} is still being analysed; try again when it is done`,
-        );
-      }
       const part = await req.file({ limits: { fileSize: jobs.maxBytes, files: 1, fields: 0, parts: 1 } });
       if (!part) throw new HubError('LG_VALIDATION', `${CAPTURE_FIELD}: no file in the upload`);
       if (part.fieldname !== CAPTURE_FIELD) {
@@ -49,6 +41,16 @@ export function captureRoutes(app: Hub, { jobs }: HubContext): void {
         throw new HubError(
           'LG_VALIDATION',
           `${CAPTURE_FIELD}: expected the file in this field, got "${part.fieldname}"`,
+        );
+      }
+      // One capture at a time (checked and started with no await between: no two slip through).
+      const busy = jobs.running();
+      if (busy) {
+        part.file.resume();
+        reply.header('retry-after', 10).header('connection', 'close');
+        throw new HubError(
+          'LG_BUSY',
+          `capture ${busy.name} is still being analysed; try again when it is done`,
         );
       }
       const job = jobs.start(displayName(part.filename), {
