@@ -1,6 +1,7 @@
 /** `lineguard user add|list`: console accounts, managed on the hub's own machine. */
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
+import { HubError } from '../server/errors.js';
 import { hashPassword } from '../server/password.js';
 import { NewPassword, USER_ROLES, UserName } from '../server/schemas.js';
 import { openStore } from '../store/index.js';
@@ -87,7 +88,7 @@ async function readPassword(flags: UserAddFlags, io: UserIO): Promise<string> {
 
 function check<T>(what: string, schema: z.ZodType<T>, v: unknown): T {
   const r = schema.safeParse(v);
-  if (!r.success) throw new UsageError(`${what}: ${r.error.issues[0]?.message ?? 'invalid'}`);
+  if (!r.success) throw new HubError('LG_VALIDATION', `${what}: ${r.error.issues[0]?.message ?? 'invalid'}`);
   return r.data;
 }
 
@@ -97,7 +98,9 @@ export async function runUserAdd(name: string, flags: UserAddFlags, io: UserIO):
   const password = check('password', NewPassword, await readPassword(flags, io));
   const store = await openStore(storeOptions(flags));
   try {
-    if (await store.userByName(userName)) throw new UsageError(`a user named ${userName} exists already`);
+    if (await store.userByName(userName)) {
+      throw new HubError('LG_CONFLICT', `a user named ${userName} exists already`);
+    }
     const user = await store.createUser({ name: userName, role, passwordHash: await hashPassword(password) });
     io.stdout.write(`Added ${user.role} ${user.name}.\n`);
     return EXIT.ok;
