@@ -345,7 +345,9 @@ describe('lineguard serve and user', () => {
     const role = await runCli(['user', 'add', 'x', '--role', 'wizard', '--password-stdin']);
     expect(role.code).toBe(64);
     expect(role.stderr).toBe('lineguard: --role wizard: expected one of admin, engineer, viewer\n');
-    expect((await runCli(['user', 'add', 'x', '--admin', '--role', 'viewer', '--password-stdin'])).code).toBe(64);
+    expect((await runCli(['user', 'add', 'x', '--admin', '--role', 'viewer', '--password-stdin'])).code).toBe(
+      64,
+    );
     const bad = await runCli(['user', 'list', '--db', 'mysql://nope']);
     expect(bad.code).toBe(64);
     expect(bad.stderr).toMatch(/^lineguard: unsupported database URL/);
