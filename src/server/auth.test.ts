@@ -70,6 +70,8 @@ describe('sign-in', () => {
     expect(unknown.json()).toEqual(wrong.json());
     expect(wrong.json()).toMatchObject({ code: 'LG_BAD_CREDENTIALS', detail: 'wrong user name or password' });
     expect(sessionCookie(wrong)).toBeUndefined();
+    const sqlish = await login(h, "alice' OR '1'='1' --", "' OR '1'='1");
+    expect(sqlish.json()).toEqual(wrong.json());
   });
 
   it('sets an HttpOnly, SameSite=Strict session cookie and returns the CSRF token', async () => {

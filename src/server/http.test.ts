@@ -108,9 +108,11 @@ describe('hub over HTTP', () => {
     const route = await fetch(`${hub.url}/assets/${encodeURIComponent('mac:00:80:f4:12:34:01')}`);
     expect(route.status).toBe(200);
     expect(await route.text()).toContain('<title>console</title>');
-    const api = await fetch(`${hub.url}/api/nothing-here`);
-    expect(api.status).toBe(404);
-    expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    for (const method of ['GET', 'POST', 'DELETE']) {
+      const api = await fetch(`${hub.url}/api/nothing-here`, { method });
+      expect(api.status, method).toBe(404);
+      expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    }
   });
 
   it('sends security headers: a self-only CSP, no framing, no sniffing', async () => {
