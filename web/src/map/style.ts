@@ -4,6 +4,11 @@
  */
 import type { StylesheetJson } from 'cytoscape';
 
+/** A `data(field)` mapper where cytoscape's types (wrongly) accept only literal values. */
+function fromData(field: string): never {
+  return `data(${field})` as never;
+}
+
 const FONT = 'system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 /** Above this many nodes the map draws for speed rather than finish. */
@@ -16,7 +21,7 @@ export function mapStyle(nodeCount: number): StylesheetJson {
       selector: 'node',
       style: {
         'background-color': 'data(colour)',
-        shape: 'data(shape)' as never,
+        shape: fromData('shape'),
         width: 18,
         height: 18,
         // Large maps measure labels only for the assets in view (see labels.ts): measuring
@@ -59,6 +64,7 @@ export function mapStyle(nodeCount: number): StylesheetJson {
         'text-valign': 'top',
         'text-halign': 'center',
         'text-margin-y': 20,
+        'text-margin-x': fromData('labelDx'),
         'text-wrap': 'none',
         'text-max-width': '1000px',
         'min-zoomed-font-size': 4,
