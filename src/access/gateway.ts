@@ -55,7 +55,7 @@ export class AccessGateway {
     try {
       const ca = await LocalCa.open(st.db, st.audit, st.epoch, st.directory, st.clock, opts.caPassphrase);
       const sessions = new SessionRegistry(st.epoch, st.clock, opts.recheckMs ?? 1000);
-      const recorder = new Recorder(st.db);
+      const recorder = new Recorder(st.db, st.sqlite);
       return new AccessGateway(
         st.db,
         st.clock,

@@ -4,6 +4,7 @@
  * which must work without the CA passphrase.
  */
 import { existsSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { AuditLog } from './audit/log.js';
 import { openAccessDb } from './db/open.js';
@@ -27,6 +28,7 @@ export interface StateOptions {
 
 export interface AccessState {
   db: Kysely<AccessDb>;
+  sqlite: Database.Database;
   clock: () => number;
   epoch: Epoch;
   audit: AuditLog;
@@ -40,7 +42,7 @@ export async function openAccessState(opts: StateOptions): Promise<AccessState> 
   if (opts.mustExist && opts.dbPath !== ':memory:' && !existsSync(opts.dbPath))
     throw new AccessError('ACCESS_NOT_FOUND', `no gateway database at ${opts.dbPath}`);
   const clock = opts.clock ?? Date.now;
-  const db = await openAccessDb(opts.dbPath);
+  const { db, sqlite } = await openAccessDb(opts.dbPath);
   try {
     const epoch = new Epoch();
     const audit = new AuditLog(db, clock);
@@ -53,7 +55,7 @@ export async function openAccessState(opts: StateOptions): Promise<AccessState> 
     const cache = new DecisionCache();
     epoch.subscribe(() => cache.clear());
     const decider = new Decider(directory, grants, () => policies.current, cache, clock);
-    return { db, clock, epoch, audit, directory, policies, grants, decider };
+    return { db, sqlite, clock, epoch, audit, directory, policies, grants, decider };
   } catch (e) {
     await db.destroy();
     throw e;

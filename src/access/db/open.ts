@@ -8,7 +8,17 @@ import type { AccessDb } from './schema.js';
 
 export type AccessKysely = Kysely<AccessDb>;
 
-export async function openAccessDb(path: string): Promise<AccessKysely> {
+export interface OpenedDb {
+  db: AccessKysely;
+  /**
+   * The connection under Kysely, for bulk writes with prepared statements (recordings). Use it
+   * only while holding Kysely's connection (`db.connection().execute`), so no Kysely
+   * transaction is open around it.
+   */
+  sqlite: Database.Database;
+}
+
+export async function openAccessDb(path: string): Promise<OpenedDb> {
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
@@ -26,5 +36,5 @@ export async function openAccessDb(path: string): Promise<AccessKysely> {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`gateway database ${path}: migration ${failed} failed: ${(error as Error).message}`);
   }
-  return db;
+  return { db, sqlite };
 }

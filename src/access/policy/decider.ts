@@ -205,7 +205,8 @@ export function contextOf(
   };
 }
 
-function entitiesOf(user: User, asset: Asset): CedarEntity[] {
+/** The two entities a decision needs: the user with their groups and supplier, the asset with its zone and groups. */
+export function entitiesOf(user: User, asset: Asset): CedarEntity[] {
   const parents = user.groups.map((id) => ({ type: 'Group', id }));
   if (user.supplier !== undefined) parents.push({ type: 'Supplier', id: user.supplier });
   const assetParents = asset.groups.map((id) => ({ type: 'AssetGroup', id }));
