@@ -87,6 +87,63 @@ export function rowKey(id: string): Buffer {
   return hash('sha256', id, 'buffer').subarray(0, 16);
 }
 
+const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const str = (v: unknown): v is string => typeof v === 'string';
+
+function pair(v: unknown): boolean {
+  return Array.isArray(v) && v.length === 2 && finite(v[0]) && finite(v[1]) && v[0] >= 0 && v[1] >= 0;
+}
+
+function place(at: unknown): boolean {
+  if (typeof at !== 'object' || at === null) return false;
+  const e = at as Endpoint;
+  return (e.ip === undefined || str(e.ip)) && (e.mac === undefined || str(e.mac));
+}
+
+/**
+ * What is wrong with an event the store cannot fold, or undefined. Events come from our own
+ * analyzers, but also from files and remote sensors: a NaN time or a missing source would
+ * otherwise reach the database (where SQLite and PostgreSQL would not even agree about it).
+ */
+export function eventProblem(e: LineguardEvent): string | undefined {
+  switch (e.kind) {
+    case 'flow.observed':
+      if (!str(e.source)) return 'source is not a string';
+      if (!place(e.client) || !place(e.server)) return 'client or server is not an endpoint';
+      if (!str(e.transport)) return 'transport is not a string';
+      if (e.app !== undefined && !str(e.app)) return 'app is not a string';
+      if (!finite(e.first) || !finite(e.last)) return 'first or last is not a finite time';
+      if (!pair(e.packets) || !pair(e.bytes)) return 'packets or bytes is not a pair of counts';
+      if (e.ttl !== undefined && !pair(e.ttl)) return 'ttl is not a pair of numbers';
+      if (e.server.port !== undefined && !Number.isInteger(e.server.port))
+        return 'server port is not an integer';
+      return undefined;
+    case 'op.observed':
+      if (!str(e.evidence?.source) || !finite(e.evidence.ts))
+        return 'evidence needs a source and a finite ts';
+      if (!place(e.client) || !place(e.server)) return 'client or server is not an endpoint';
+      if (!str(e.protocol) || !str(e.op) || !str(e.code)) return 'protocol, op and code must be strings';
+      if (e.target !== undefined && !str(e.target)) return 'target is not a string';
+      if (e.count !== undefined && !(Number.isInteger(e.count) && e.count > 0))
+        return 'count is not a positive integer';
+      if (e.last !== undefined && !finite(e.last)) return 'last is not a finite time';
+      return undefined;
+    case 'asset.observed':
+      if (!str(e.evidence?.source) || !finite(e.evidence.ts))
+        return 'evidence needs a source and a finite ts';
+      if (e.evidence.frame !== undefined && !Number.isInteger(e.evidence.frame))
+        return 'frame is not an integer';
+      if (!place(e.at)) return 'at is not an endpoint';
+      if (!str(e.protocol)) return 'protocol is not a string';
+      if (typeof e.facts !== 'object' || e.facts === null) return 'facts is not an object';
+      for (const v of Object.values(e.facts))
+        if (v !== undefined && !str(v)) return 'a fact value is not a string';
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
 function minHops(a: number, b: number): number {
   if (a < 0) return b;
   if (b < 0) return a;

@@ -6,7 +6,8 @@
 import type { Kysely } from 'kysely';
 import type { LineguardEvent } from '../events/types.js';
 import { openDatabase } from './connect.js';
-import { BatchFold } from './fold.js';
+import { StoreError } from './errors.js';
+import { BatchFold, eventProblem } from './fold.js';
 import { inventoryStale, rebuildInventory } from './materialise.js';
 import * as q from './queries.js';
 import type { Database } from './schema.js';
@@ -14,7 +15,7 @@ import type { Dialect, IngestReport, Store, StoreOptions } from './types.js';
 import { users } from './users.js';
 import { batchWriter } from './write.js';
 
-export { StoreError } from './errors.js';
+export { StoreError, type StoreErrorCode } from './errors.js';
 export type * from './types.js';
 
 const DEFAULT_BATCH = 10_000;
@@ -26,7 +27,7 @@ async function ingest(
   batchSize: number,
 ): Promise<IngestReport> {
   if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    throw new StoreError('invalid', 'batchSize', `batchSize must be a positive integer, got ${batchSize}`);
   const before = new Set((await db.selectFrom('assets').select('id').execute()).map((r) => r.id));
   const { id } = await db
     .insertInto('ingests')
@@ -44,11 +45,27 @@ async function ingest(
     batches++;
     fold.clear();
   };
-  for await (const e of events) {
-    fold.add(e);
-    if (fold.events >= batchSize) await flush();
+  try {
+    for await (const e of events) {
+      const problem = eventProblem(e);
+      if (problem) {
+        const at = `events[${total + fold.events}]`;
+        throw new StoreError(
+          'invalid',
+          at,
+          `${at} (${String(e.kind)}): ${problem}; its batch was not written`,
+        );
+      }
+      fold.add(e);
+      if (fold.events >= batchSize) await flush();
+    }
+    await flush();
+  } catch (e) {
+    // The batches committed so far stay; the inventory should say so before the error goes up
+    // (if even that fails, the next open finds it stale and rebuilds it).
+    if (batches > 0) await rebuildInventory(db, dialect).catch(() => undefined);
+    throw e;
   }
-  await flush();
   const { assets } = await rebuildInventory(db, dialect);
   await db.updateTable('ingests').set({ finished: Date.now() }).where('id', '=', id).execute();
   return {

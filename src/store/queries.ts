@@ -391,17 +391,8 @@ export async function stats(db: Kysely<Database>): Promise<Stats> {
       .execute(),
     db
       .selectFrom('obs_flows')
-      .select((eb) => [
-        'transport',
-        'app',
-        eb.case().when('app', '=', '').then(eb.ref('server_port')).else(-1).end().as('port'),
-        eb.fn.sum<number>('flows').as('n'),
-      ])
-      .groupBy((eb) => [
-        'transport',
-        'app',
-        eb.case().when('app', '=', '').then(eb.ref('server_port')).else(-1).end(),
-      ])
+      .select((eb) => ['transport', 'app', 'server_port', eb.fn.sum<number>('flows').as('n')])
+      .groupBy(['transport', 'app', 'server_port'])
       .execute(),
     listAssets(db, { sort: 'first', order: 'desc', limit: 10, offset: 0 }),
   ]);
@@ -418,7 +409,7 @@ export async function stats(db: Kysely<Database>): Promise<Stats> {
   };
   for (const p of assetProtocols) protocol(p.name).assets = Number(p.n);
   for (const f of flowApps) {
-    const name = effectiveApp(f.transport, f.app, Number(f.port));
+    const name = effectiveApp(f.transport, f.app, f.server_port);
     if (name) protocol(name).flows += Number(f.n);
   }
   return {
