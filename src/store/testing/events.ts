@@ -73,8 +73,7 @@ export function later(events: readonly LineguardEvent[], source: string, shift: 
         if (e.last !== undefined) o.last = e.last + shift;
         return o;
       }
-      case 'asset.observed':
-      case 'anomaly.observed':
+      default:
         return { ...e, evidence: { ...e.evidence, source, ts: e.evidence.ts + shift } };
     }
   });
