@@ -7,9 +7,9 @@ import type { LineguardEvent } from '../../events/types.js';
 import { openStore } from '../index.js';
 import type { StoreOptions } from '../types.js';
 
-export const SERVER = { ip: '10.0.0.1', mac: '00:80:f4:00:00:01', port: 502 };
+const SERVER = { ip: '10.0.0.1', mac: '00:80:f4:00:00:01', port: 502 };
 
-export function clientIp(i: number): string {
+function clientIp(i: number): string {
   return `10.${1 + ((i >> 16) & 0xff)}.${(i >> 8) & 0xff}.${i & 0xff}`;
 }
 
