@@ -17,6 +17,7 @@ import type { PolicyStore } from './policy/store.js';
 import { GatewayListener, type ListenerConfig } from './proxy/listener.js';
 import { type DenyMode, ModbusSession } from './proxy/modbus/proxy.js';
 import { Recorder } from './proxy/recorder.js';
+import { S7Session } from './proxy/s7/proxy.js';
 import type { SessionDeps } from './proxy/session.js';
 import { SessionRegistry } from './proxy/sessions.js';
 import { closeAccessState, openAccessState, type StateOptions } from './state.js';
@@ -28,9 +29,12 @@ export interface GatewayOptions extends StateOptions {
   recheckMs?: number;
 }
 
+/** Modbus and S7 listeners: what a refused operation gets (an error answer, or nothing). */
 export interface ModbusListenerConfig extends ListenerConfig {
   onDeny?: DenyMode;
 }
+
+export type S7ListenerConfig = ModbusListenerConfig;
 
 export class AccessGateway {
   private readonly listeners = new Set<GatewayListener>();
@@ -95,6 +99,19 @@ export class AccessGateway {
       cfg,
       'modbus',
       (client, principal, asset) => new ModbusSession(deps, principal, asset, client, mode),
+    );
+    this.listeners.add(l);
+    return l;
+  }
+
+  async listenS7(cfg: S7ListenerConfig): Promise<GatewayListener> {
+    const deps = this.sessionDeps;
+    const mode = cfg.onDeny ?? 'exception';
+    const l = await GatewayListener.start(
+      deps,
+      cfg,
+      's7',
+      (client, principal, asset) => new S7Session(deps, principal, asset, client, mode),
     );
     this.listeners.add(l);
     return l;
