@@ -114,7 +114,8 @@ export function App() {
         </div>
       </header>
       <main className="page">
-        <PageErrorBoundary key={here}>
+        {/* A new page starts with a fresh boundary; a new query on the same page keeps its state. */}
+        <PageErrorBoundary key={here.split('?')[0]}>
           <Suspense fallback={<Loading what="the page" />}>{page(route, canUpload)}</Suspense>
         </PageErrorBoundary>
       </main>

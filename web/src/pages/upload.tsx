@@ -192,9 +192,7 @@ function StepView({ step: s, onCancel }: { step: Step; onCancel: () => void }) {
           <p>{jobSummary(s.job)}</p>
           {fresh.length ? (
             <>
-              <p>
-                <Link href="/assets?sort=first&order=desc">Open the inventory, newest first</Link>
-              </p>
+              <p>New assets:</p>
               <ul className="new-assets">
                 {fresh.slice(0, SHOWN_NEW_ASSETS).map((id) => (
                   <li key={id}>
