@@ -20,6 +20,7 @@ import { Recorder } from './proxy/recorder.js';
 import { S7Session } from './proxy/s7/proxy.js';
 import type { SessionDeps } from './proxy/session.js';
 import { SessionRegistry } from './proxy/sessions.js';
+import { DEFAULT_MAX_RECORD_BYTES, TcpRelaySession } from './proxy/tcp/relay.js';
 import { closeAccessState, openAccessState, type StateOptions } from './state.js';
 
 export interface GatewayOptions extends StateOptions {
@@ -35,6 +36,11 @@ export interface ModbusListenerConfig extends ListenerConfig {
 }
 
 export type S7ListenerConfig = ModbusListenerConfig;
+
+export interface TcpListenerConfig extends ListenerConfig {
+  /** Bytes of each session recorded before the recording is marked truncated. */
+  maxRecordBytes?: number;
+}
 
 export class AccessGateway {
   private readonly listeners = new Set<GatewayListener>();
@@ -112,6 +118,20 @@ export class AccessGateway {
       cfg,
       's7',
       (client, principal, asset) => new S7Session(deps, principal, asset, client, mode),
+    );
+    this.listeners.add(l);
+    return l;
+  }
+
+  /** A relay to a workstation's RDP, VNC, SSH or HTTPS port: connect-level decisions, byte recording. */
+  async listenTcp(cfg: TcpListenerConfig): Promise<GatewayListener> {
+    const deps = this.sessionDeps;
+    const cap = cfg.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+    const l = await GatewayListener.start(
+      deps,
+      cfg,
+      'tcp',
+      (client, principal, asset) => new TcpRelaySession(deps, principal, asset, client, cap),
     );
     this.listeners.add(l);
     return l;

@@ -53,10 +53,7 @@ const requestInput = z
       .array(z.string())
       .min(1)
       .max(64)
-      .refine(
-        (xs) => xs.every((a) => isAction(a) && a !== 'connect'),
-        'each action is an operation such as modbus:read',
-      ),
+      .refine((xs) => xs.every(isAction), 'each action is connect or an operation such as modbus:read'),
     startsAt: z.number().int().nonnegative(),
     endsAt: z.number().int().positive(),
     reason: z.string().trim().min(1).max(1000),
