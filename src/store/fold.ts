@@ -106,6 +106,7 @@ function place(at: unknown): boolean {
  * otherwise reach the database (where SQLite and PostgreSQL would not even agree about it).
  */
 export function eventProblem(e: LineguardEvent): string | undefined {
+  if (typeof e !== 'object' || e === null) return 'not an event';
   switch (e.kind) {
     case 'flow.observed':
       if (!str(e.source)) return 'source is not a string';

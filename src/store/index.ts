@@ -20,6 +20,10 @@ export type * from './types.js';
 
 const DEFAULT_BATCH = 10_000;
 
+async function currentIds(db: Kysely<Database>): Promise<{ id: string }[]> {
+  return db.selectFrom('assets').select('id').execute();
+}
+
 async function ingest(
   db: Kysely<Database>,
   dialect: Dialect,
@@ -28,7 +32,7 @@ async function ingest(
 ): Promise<IngestReport> {
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new StoreError('invalid', 'batchSize', `batchSize must be a positive integer, got ${batchSize}`);
-  const before = new Set((await db.selectFrom('assets').select('id').execute()).map((r) => r.id));
+  const before = new Set((await currentIds(db)).map((r) => r.id));
   const { id } = await db
     .insertInto('ingests')
     .values({ started: Date.now(), finished: null, events: 0, batches: 0 })
@@ -66,7 +70,11 @@ async function ingest(
     if (batches > 0) await rebuildInventory(db, dialect).catch(() => undefined);
     throw e;
   }
-  const { assets } = await rebuildInventory(db, dialect);
+  // Nothing committed and nothing left unbuilt: the inventory stands as it is.
+  const { assets } =
+    batches === 0 && !(await inventoryStale(db))
+      ? { assets: await currentIds(db) }
+      : await rebuildInventory(db, dialect);
   await db.updateTable('ingests').set({ finished: Date.now() }).where('id', '=', id).execute();
   return {
     events: total,

@@ -127,6 +127,9 @@ const ROW_COLUMNS = [
 ] as const;
 
 export async function listAssets(db: Kysely<Database>, q: AssetQuery): Promise<Page<AssetRow>> {
+  for (const field of ['limit', 'offset'] as const)
+    if (!Number.isSafeInteger(q[field]) || q[field] < 0)
+      throw new StoreError('invalid', field, `${field} must be a whole number ≥ 0, got ${q[field]}`);
   const base = filtered(db, q);
   const column = SORT_COLUMN[q.sort ?? 'ip'];
   const desc = q.order === 'desc';

@@ -6,7 +6,7 @@
  * count is restored after its first and last sightings were replayed.
  */
 import type { Kysely } from 'kysely';
-import type { Endpoint, LineguardEvent, OpKind } from '../events/types.js';
+import type { Endpoint, FlowObserved, LineguardEvent, OpKind } from '../events/types.js';
 import { Observations } from '../inventory/observations.js';
 import { endpointKey } from './fold.js';
 import type { Database } from './schema.js';
@@ -122,7 +122,7 @@ export async function replay(db: Kysely<Database>): Promise<Replayed> {
       kind: 'flow.observed',
       client: endpoint(f.client_ip, f.client_mac),
       server: endpoint(f.server_ip, f.server_mac, f.server_port),
-      transport: f.transport as 'tcp',
+      transport: f.transport as FlowObserved['transport'],
       packets: [Number(f.c_packets), Number(f.s_packets)],
       bytes: [Number(f.c_bytes), Number(f.s_bytes)],
       first: f.first_seen,
