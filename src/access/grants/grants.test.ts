@@ -84,9 +84,7 @@ describe('just-in-time grants', () => {
     await expect(t.gw.grants.request('sam', { ...base, actions: ['modbus:fly'] })).rejects.toThrow(
       /grant.actions/,
     );
-    await expect(t.gw.grants.request('sam', { ...base, actions: ['read'] })).rejects.toThrow(
-      /grant.actions/,
-    );
+    await expect(t.gw.grants.request('sam', { ...base, actions: ['read'] })).rejects.toThrow(/grant.actions/);
     await expect(t.gw.grants.request('sam', { ...base, zone: 'cell1' })).rejects.toThrow(
       /either assets or a zone/,
     );
