@@ -6,7 +6,6 @@
 import type { Core, NodeSingular } from 'cytoscape';
 import cytoscape from 'cytoscape';
 import { PURDUE_LEVELS } from '../lib/roles.js';
-import { bandLabelOffset } from './elements.js';
 import { bandBoxes, levelKey } from './layout.js';
 
 let registered = false;
@@ -54,7 +53,7 @@ export function fitBands(cy: Core): void {
   cy.batch(() => {
     for (const b of bandBoxes(nodes, (id) => cy.getElementById(id).position())) {
       const band = cy.getElementById(levelKey(b.level));
-      band.data({ w: b.x2 - b.x1, h: b.y2 - b.y1, labelDx: bandLabelOffset(b, band.data('label').length) });
+      band.data({ w: b.x2 - b.x1, h: b.y2 - b.y1 });
       band.position({ x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 });
     }
   });

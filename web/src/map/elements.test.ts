@@ -35,7 +35,7 @@ describe('map elements', () => {
   const byId = new Map(built.elements.map((e) => [e.data.id, e]));
 
   it('draws a band per populated level and every asset with its role style', () => {
-    expect(byId.get('level-2')?.data.label).toBe('L2 · Supervisory control · 2');
+    expect(byId.get('level-2')?.data.label).toBe('L2\nSupervisory control\n2 assets');
     expect(byId.get('level-1')?.data.band).toBe(true);
     expect(byId.has('level-0')).toBe(false);
     const plc = byId.get('mac:00:80:f4:12:34:01')!;

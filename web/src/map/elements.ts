@@ -32,17 +32,11 @@ export interface MapElements {
 }
 
 /**
- * Where a band's label goes: its top-left corner, clear of the edges that mostly cross the
- * middle. Cytoscape centres labels, so this is the shift from the centre (13 px text is about
- * 7.5 px per character).
+ * A level band's element: a box behind the level's assets, labelled on its left as Purdue
+ * diagrams are (level, name, count), where no edge runs.
  */
-export function bandLabelOffset(b: Band, label = 28): number {
-  return -(b.x2 - b.x1) / 2 + (label * 7.5) / 2 + 16;
-}
-
-/** A level band's element: a box behind the level's assets, labelled with the level and count. */
 export function bandElement(b: Band, assets: number): ElementDefinition {
-  const label = `${purdueBadge(b.level)} · ${purdueName(b.level)} · ${assets}`;
+  const label = `${purdueBadge(b.level)}\n${purdueName(b.level)}\n${assets} ${assets === 1 ? 'asset' : 'assets'}`;
   return {
     group: 'nodes',
     data: {
@@ -52,7 +46,6 @@ export function bandElement(b: Band, assets: number): ElementDefinition {
       colour: purdueColour(b.level),
       w: b.x2 - b.x1,
       h: b.y2 - b.y1,
-      labelDx: bandLabelOffset(b, label.length),
     },
     position: { x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 },
     selectable: false,

@@ -55,7 +55,7 @@ describe('Purdue layered layout', () => {
 
   it('chooses columns so the plant comes out landscape', () => {
     const cols = bandColumns(5000, 6);
-    const o = { spacingX: 120, spacingY: 70, bandGap: 110 };
+    const o = { spacingX: 104, spacingY: 66, bandGap: 100 };
     const width = cols * o.spacingX;
     const height = Math.ceil(5000 / cols) * o.spacingY + 6 * o.bandGap;
     expect(width / height).toBeGreaterThan(1.2);
@@ -63,7 +63,7 @@ describe('Purdue layered layout', () => {
     expect(bandColumns(3, 1)).toBe(8);
   });
 
-  it('boxes each level around its assets, wide enough for its label', () => {
+  it('boxes each level around its assets, all bands as wide as the widest', () => {
     const nodes = [node('a', 1), node('b', 1), node('c', 3)];
     const pos = new Map([
       ['a', { x: -500, y: 0 }],
@@ -72,11 +72,15 @@ describe('Purdue layered layout', () => {
     ]);
     const [top, bottom] = bandBoxes(nodes, (id) => pos.get(id));
     expect(top!.level).toBe(3);
-    expect(top!.x2 - top!.x1).toBeGreaterThanOrEqual(360);
     expect(bottom!.level).toBe(1);
+    expect([top!.x1, top!.x2]).toEqual([bottom!.x1, bottom!.x2]);
     expect(bottom!.x1).toBeLessThan(-500);
     expect(bottom!.x2).toBeGreaterThan(500);
-    expect(bottom!.y1).toBeLessThan(0);
+    expect(top!.y1).toBeLessThan(-300);
+    expect(top!.y2).toBeGreaterThan(-300);
+    expect(top!.y2).toBeLessThan(bottom!.y1);
     expect(bottom!.y2).toBeGreaterThan(70);
+    const [single] = bandBoxes([node('x', 2)], () => ({ x: 0, y: 0 }));
+    expect(single!.x2 - single!.x1).toBe(360);
   });
 });

@@ -21,7 +21,7 @@ export interface LayoutOptions {
   bandGap: number;
 }
 
-const DEFAULTS: LayoutOptions = { spacingX: 120, spacingY: 70, bandGap: 110 };
+const DEFAULTS: LayoutOptions = { spacingX: 104, spacingY: 66, bandGap: 100 };
 
 export function levelKey(level: PurdueLevel): string {
   return `level-${level ?? 'unknown'}`;
@@ -107,6 +107,7 @@ export function layeredLayout(
   return placed;
 }
 
+/** A band holding one asset is still a band, not a tile. */
 const MIN_BAND_WIDTH = 360;
 
 export interface Band {
@@ -117,31 +118,35 @@ export interface Band {
   y2: number;
 }
 
-/** The box around each level's nodes, padded for labels; levels without nodes have none. */
+/**
+ * The box around each level's nodes; levels without nodes have none. All bands share the
+ * widest one's left and right edges, so they stack like a Purdue diagram with the level
+ * labels in one column on the left.
+ */
 export function bandBoxes(
   nodes: readonly Pick<GraphNode, 'id' | 'purdue'>[],
   position: (id: string) => Point | undefined,
-  pad = { x: 70, top: 40, bottom: 40 },
+  pad = { x: 60, top: 36, bottom: 36 },
 ): Band[] {
   const boxes = new Map<PurdueLevel, Band>();
+  let left = Number.POSITIVE_INFINITY;
+  let right = Number.NEGATIVE_INFINITY;
   for (const n of nodes) {
     const p = position(n.id);
     if (!p) continue;
+    left = Math.min(left, p.x);
+    right = Math.max(right, p.x);
     const b = boxes.get(n.purdue);
     if (!b) boxes.set(n.purdue, { level: n.purdue, x1: p.x, y1: p.y, x2: p.x, y2: p.y });
     else {
-      b.x1 = Math.min(b.x1, p.x);
       b.y1 = Math.min(b.y1, p.y);
-      b.x2 = Math.max(b.x2, p.x);
       b.y2 = Math.max(b.y2, p.y);
     }
   }
+  const half = Math.max((right - left) / 2 + pad.x, MIN_BAND_WIDTH / 2);
+  const cx = (left + right) / 2;
   return PURDUE_LEVELS.flatMap((level) => {
     const b = boxes.get(level);
-    if (!b) return [];
-    // Wide enough for the band's own label even when it holds a single asset.
-    const half = Math.max((b.x2 - b.x1) / 2 + pad.x, MIN_BAND_WIDTH / 2);
-    const cx = (b.x1 + b.x2) / 2;
-    return [{ level, x1: cx - half, y1: b.y1 - pad.top, x2: cx + half, y2: b.y2 + pad.bottom }];
+    return b ? [{ level, x1: cx - half, y1: b.y1 - pad.top, x2: cx + half, y2: b.y2 + pad.bottom }] : [];
   });
 }
