@@ -22,6 +22,8 @@ export const ACCESS_EVENT_TYPES = [
   'access.cert.revoke',
   'access.ca.create',
   'access.login',
+  'access.login.refused',
+  'access.key.register',
 ] as const;
 
 export type AccessEventType = (typeof ACCESS_EVENT_TYPES)[number];

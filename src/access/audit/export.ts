@@ -32,6 +32,7 @@ const SEVERITY: Readonly<Record<string, number>> = {
   'access.cert.revoke': 5,
   'access.asset.isolate': 8,
   'access.deny': 4,
+  'access.login.refused': 6,
 };
 
 const NAMES: Readonly<Record<string, string>> = {
@@ -53,6 +54,8 @@ const NAMES: Readonly<Record<string, string>> = {
   'access.cert.revoke': 'Certificate revoked',
   'access.ca.create': 'Certificate authority created',
   'access.login': 'Login',
+  'access.login.refused': 'Login refused',
+  'access.key.register': 'Security key registered',
 };
 
 /** Header fields: backslash and pipe escaped; no line breaks. */

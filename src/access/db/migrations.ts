@@ -165,6 +165,33 @@ function sqlRaw(text: string) {
   return sql.raw(text);
 }
 
+/** Security keys (WebAuthn credentials) of the gateway's users. */
+const m0002: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('webauthn_credentials')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('public_key', 'blob', (c) => c.notNull())
+      .addColumn('counter', 'integer', (c) => c.notNull())
+      .addColumn('transports', 'text', (c) => c.notNull())
+      .addColumn('device_type', 'text', (c) => c.notNull())
+      .addColumn('backed_up', 'integer', (c) => c.notNull())
+      .addColumn('aaguid', 'text', (c) => c.notNull())
+      .addColumn('attestation', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .addColumn('last_used_at', 'integer')
+      .execute();
+    await db.schema
+      .createIndex('webauthn_credentials_user')
+      .on('webauthn_credentials')
+      .column('user_id')
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_webauthn_credentials': m0002,
 };

@@ -140,6 +140,24 @@ export interface SessionChunkTable {
   data: Buffer;
 }
 
+export interface WebauthnCredentialTable {
+  /** Credential id, base64url. */
+  id: string;
+  user_id: string;
+  name: string;
+  public_key: Buffer;
+  counter: number;
+  /** JSON list of transports the browser reported. */
+  transports: string;
+  device_type: 'singleDevice' | 'multiDevice';
+  backed_up: number;
+  aaguid: string;
+  /** Attestation format the key presented (`none`, `packed`, `fido-u2f`, …). */
+  attestation: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
 export interface AccessDb {
   users: UserTable;
   groups: NamedTable;
@@ -159,4 +177,5 @@ export interface AccessDb {
   sessions: SessionTable;
   session_ops: SessionOpTable;
   session_chunks: SessionChunkTable;
+  webauthn_credentials: WebauthnCredentialTable;
 }
