@@ -153,6 +153,10 @@ export async function getAsset(db: Kysely<Database>, id: string): Promise<Asset 
 }
 
 type Side = 'f.client_key' | 'f.server_key';
+/**
+ * Flow or operation rows (`f`) with the asset of each side (`ec`, `es`: left joins, so
+ * either may be missing). Named once here so the helpers below can take it.
+ */
 type Joined = Database & {
   f: Database['obs_flows'] | Database['obs_ops'];
   ec: Database['endpoint_assets'];
@@ -166,11 +170,16 @@ function party(eb: ExpressionBuilder<Joined, 'f' | 'ec' | 'es'>, side: 'ec' | 'e
 
 /** Rows touching `asset` (either side), and `peer` on the other side when given. */
 function touching(eb: ExpressionBuilder<Joined, 'f' | 'ec' | 'es'>, asset: string, peer?: string) {
+  // The asset's own addresses first: that is what the indexes on client_key/server_key serve.
   const keysOf = eb.selectFrom('endpoint_assets').select('key').where('asset_id', '=', asset);
-  if (peer === undefined) return eb.or([eb('f.client_key', 'in', keysOf), eb('f.server_key', 'in', keysOf)]);
-  return eb.or([
-    eb.and([eb('ec.asset_id', '=', asset), eb(party(eb, 'es', 'f.server_key'), '=', peer)]),
-    eb.and([eb('es.asset_id', '=', asset), eb(party(eb, 'ec', 'f.client_key'), '=', peer)]),
+  const ours = eb.or([eb('f.client_key', 'in', keysOf), eb('f.server_key', 'in', keysOf)]);
+  if (peer === undefined) return ours;
+  return eb.and([
+    ours,
+    eb.or([
+      eb.and([eb('ec.asset_id', '=', asset), eb(party(eb, 'es', 'f.server_key'), '=', peer)]),
+      eb.and([eb('es.asset_id', '=', asset), eb(party(eb, 'ec', 'f.client_key'), '=', peer)]),
+    ]),
   ]);
 }
 
