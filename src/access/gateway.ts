@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditLog } from './audit/log.js';
 import { verifyAudit } from './audit/verify.js';
-import { LocalCa } from './ca/ca.js';
+import { type CertRecord, LocalCa } from './ca/ca.js';
 import type { AccessDb } from './db/schema.js';
 import type { Directory } from './directory/directory.js';
 import type { Epoch } from './epoch.js';
@@ -22,10 +22,13 @@ import type { SessionDeps } from './proxy/session.js';
 import { SessionRegistry } from './proxy/sessions.js';
 import { DEFAULT_MAX_RECORD_BYTES, TcpRelaySession } from './proxy/tcp/relay.js';
 import { closeAccessState, openAccessState, type StateOptions } from './state.js';
+import { type WebAuthnConfig, type WebAuthnLogin, WebAuthnService } from './webauthn/service.js';
 
 export interface GatewayOptions extends StateOptions {
   /** Unlocks (or, at first start, seals) the CA key. */
   caPassphrase: string;
+  /** Security-key logins; without it the gateway offers none (certificates are then issued by other means). */
+  webauthn?: WebAuthnConfig;
   /** Re-check period of live sessions for time-driven changes (ms). */
   recheckMs?: number;
 }
@@ -58,6 +61,7 @@ export class AccessGateway {
     readonly decider: Decider,
     readonly sessions: SessionRegistry,
     readonly recorder: Recorder,
+    readonly webauthn: WebAuthnService | undefined,
   ) {}
 
   static async open(opts: GatewayOptions): Promise<AccessGateway> {
@@ -66,6 +70,10 @@ export class AccessGateway {
       const ca = await LocalCa.open(st.db, st.audit, st.epoch, st.directory, st.clock, opts.caPassphrase);
       const sessions = new SessionRegistry(st.epoch, st.clock, opts.recheckMs ?? 1000);
       const recorder = new Recorder(st.db, st.sqlite);
+      const webauthn =
+        opts.webauthn === undefined
+          ? undefined
+          : new WebAuthnService(st.db, st.audit, st.directory, st.clock, opts.webauthn);
       return new AccessGateway(
         st.db,
         st.clock,
@@ -78,6 +86,7 @@ export class AccessGateway {
         st.decider,
         sessions,
         recorder,
+        webauthn,
       );
     } catch (e) {
       await closeAccessState(st);
@@ -135,6 +144,28 @@ export class AccessGateway {
     );
     this.listeners.add(l);
     return l;
+  }
+
+  /**
+   * The client certificate a device gets after its user's security-key login: bound to the
+   * user and the device, its MFA record the login's time (policies read its age).
+   */
+  issueAfterLogin(
+    login: WebAuthnLogin,
+    device: string,
+    csrPem: string,
+    validityMs?: number,
+  ): Promise<CertRecord> {
+    return this.ca.issueClientCert(
+      {
+        user: login.user,
+        device,
+        csrPem,
+        mfa: { at: login.at, method: login.method },
+        ...(validityMs !== undefined ? { validityMs } : {}),
+      },
+      login.user,
+    );
   }
 
   verifyAudit() {
