@@ -20,7 +20,7 @@ import { Worker } from 'node:worker_threads';
 import { authorize } from '../src/access/policy/cedar.js';
 import { contextOf, entitiesOf, fixedKey } from '../src/access/policy/decider.js';
 import type { AccessRequest, Target } from '../src/access/policy/decision.js';
-import { deviceCsr, seedPlant, testGateway } from '../src/access/testing.js';
+import { deviceCsr, seedPlant, testGateway } from '../src/access/testing/gateway.js';
 import type { ClientTls, WorkerJob } from './access-worker.js';
 
 const { values: flags } = parseArgs({

@@ -7,9 +7,9 @@
 import { connect, type TLSSocket } from 'node:tls';
 import MB from 'modbus-serial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PlcSimulator, plcSimulator } from './proxy/modbus/testing.js';
-import { deviceCsr, seedPlant, type TestGateway, testGateway } from './testing.js';
-import { SoftwareKey } from './webauthn/testing.js';
+import { deviceCsr, seedPlant, type TestGateway, testGateway } from './testing/gateway.js';
+import { type PlcSimulator, plcSimulator } from './testing/modbus-plc.js';
+import { SoftwareKey } from './testing/software-key.js';
 
 const ORIGIN = 'https://gateway.plant.test';
 

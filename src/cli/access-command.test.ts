@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedPlant, type TestGateway, testGateway } from '../access/testing.js';
+import { seedPlant, type TestGateway, testGateway } from '../access/testing/gateway.js';
 import { runExplain } from './access-command.js';
 import { runAuditExport, runAuditVerify } from './audit-command.js';
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type TestGateway, testGateway } from '../testing.js';
+import { type TestGateway, testGateway } from '../testing/gateway.js';
 import { toCef, toJsonLine, toSyslogCef } from './export.js';
 
 describe('audit log', () => {

@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessGateway } from '../gateway.js';
-import { deviceCsr, seedPlant, TEST_PASSPHRASE, type TestGateway, testGateway } from '../testing.js';
+import { deviceCsr, seedPlant, TEST_PASSPHRASE, type TestGateway, testGateway } from '../testing/gateway.js';
 import { open, passphraseFromEnv, seal } from './keybox.js';
 
 describe('key box', () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccessError } from '../errors.js';
-import { seedPlant, type TestGateway, testGateway } from '../testing.js';
+import { seedPlant, type TestGateway, testGateway } from '../testing/gateway.js';
 
 const HOUR = 3600_000;
 
@@ -132,7 +132,7 @@ describe('just-in-time grants', () => {
     await t.gw.grants.approve(g.id, 'anna');
     await t.gw.close();
     const { AccessGateway } = await import('../gateway.js');
-    const { TEST_PASSPHRASE } = await import('../testing.js');
+    const { TEST_PASSPHRASE } = await import('../testing/gateway.js');
     const again = await AccessGateway.open({
       dbPath: t.dbPath,
       caPassphrase: TEST_PASSPHRASE,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessError } from '../errors.js';
-import { seedPlant, type TestGateway, testGateway } from '../testing.js';
+import { seedPlant, type TestGateway, testGateway } from '../testing/gateway.js';
 import type { AccessRequest } from './decision.js';
 import { DEFAULT_POLICY } from './document.js';
 

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessError } from '../errors.js';
-import { seedPlant, type TestGateway, testGateway } from '../testing.js';
+import { seedPlant, type TestGateway, testGateway } from '../testing/gateway.js';
+import { SoftwareKey } from '../testing/software-key.js';
 import { type WebAuthnConfig, WebAuthnService } from './service.js';
-import { SoftwareKey } from './testing.js';
 
 const ORIGIN = 'https://gateway.plant.test';
 const CONFIG: WebAuthnConfig = {

@@ -9,9 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mbap, readRequest } from '../../../protocols/modbus/build.js';
 import type { CertRecord } from '../../ca/ca.js';
 import type { AccessGateway } from '../../gateway.js';
-import { deviceCsr, seedPlant, type TestGateway, testGateway } from '../../testing.js';
+import { deviceCsr, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
+import { type PlcSimulator, plcSimulator } from '../../testing/modbus-plc.js';
 import type { GatewayListener } from '../listener.js';
-import { type PlcSimulator, plcSimulator } from './testing.js';
 
 const HOUR = 3600_000;
 

@@ -16,9 +16,9 @@ import {
 } from '../../../protocols/s7comm/build.js';
 import { Area, Func } from '../../../protocols/s7comm/consts.js';
 import { parseS7, type S7Pdu } from '../../../protocols/s7comm/parse.js';
-import { seedPlant, type TestGateway, testGateway } from '../../testing.js';
+import { seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
+import { type S7Simulator, s7Simulator } from '../../testing/s7-plc.js';
 import type { GatewayListener } from '../listener.js';
-import { type S7Simulator, s7Simulator } from './testing.js';
 
 /** A client reading whole TPKTs off a socket. */
 class IsoClient {

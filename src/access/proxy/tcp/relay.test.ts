@@ -6,7 +6,7 @@
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deviceCsr, seedPlant, type TestGateway, testGateway } from '../../testing.js';
+import { deviceCsr, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
 
 describe('TCP relay', () => {
   let t: TestGateway;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { AccessGateway, type GatewayOptions } from './gateway.js';
+import { AccessGateway, type GatewayOptions } from '../gateway.js';
 
 export const TEST_PASSPHRASE = 'correct horse battery staple';
 

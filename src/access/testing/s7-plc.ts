@@ -5,11 +5,11 @@
  * that reached it.
  */
 import { type AddressInfo, createServer, type Server } from 'node:net';
-import { cc, dt } from '../../../protocols/cotp/build.js';
-import { measureTpkt, parseTpkt } from '../../../protocols/cotp/parse.js';
-import { ackData, readVarAck, setupAck, writeVarAck } from '../../../protocols/s7comm/build.js';
-import { Func, Rosctr } from '../../../protocols/s7comm/consts.js';
-import { parseItems, parseS7 } from '../../../protocols/s7comm/parse.js';
+import { cc, dt } from '../../protocols/cotp/build.js';
+import { measureTpkt, parseTpkt } from '../../protocols/cotp/parse.js';
+import { ackData, readVarAck, setupAck, writeVarAck } from '../../protocols/s7comm/build.js';
+import { Func, Rosctr } from '../../protocols/s7comm/consts.js';
+import { parseItems, parseS7 } from '../../protocols/s7comm/parse.js';
 
 export interface S7Simulator {
   port: number;
