@@ -66,20 +66,26 @@ export function endpointKey(at: Endpoint): string | undefined {
   return undefined;
 }
 
-/** PostgreSQL text cannot hold NUL; packets can. Both databases get the same replacement. */
+/**
+ * PostgreSQL text cannot hold NUL; packets can. Both databases get the same replacement, and
+ * with no NUL left in any part, NUL separates the parts of a row's identity unambiguously.
+ */
 function text(s: string | undefined): string {
   if (s === undefined) return '';
   return s.includes('\0') ? s.replaceAll('\0', '\uFFFD') : s;
 }
 
-/** Unambiguous whatever the parts contain: each is length-prefixed. */
-function identity(parts: readonly (string | number)[]): string {
-  let out = '';
-  for (const p of parts) {
-    const s = String(p);
-    out += `${s.length}:${s}`;
-  }
-  return out;
+/** An endpoint's addresses as stored ('' when absent) and the address it is known by. */
+interface Side {
+  ip: string;
+  mac: string;
+  key: string | undefined;
+}
+
+function side(at: Endpoint): Side {
+  const ip = text(at.ip);
+  const mac = text(at.mac);
+  return { ip, mac, key: ip ? `ip:${ip}` : mac ? `mac:${mac}` : undefined };
 }
 
 /** The row key stored in the database: 128 bits of SHA-256 over the row's identity. */
@@ -198,37 +204,28 @@ export class BatchFold {
   private flow(e: FlowObserved): void {
     const source = text(e.source);
     this.sources.add(source);
-    const clientKey = endpointKey(e.client);
-    const serverKey = endpointKey(e.server);
-    if (!clientKey || !serverKey) return;
-    this.seen(clientKey, e.first);
-    this.seen(serverKey, e.first);
+    const c = side(e.client);
+    const sv = side(e.server);
+    if (!c.key || !sv.key) return;
+    this.seen(c.key, e.first);
+    this.seen(sv.key, e.first);
     const serverPort = e.server.port ?? -1;
+    const transport = text(e.transport);
     const app = text(e.app);
-    const id = identity([
-      'flow',
-      source,
-      e.client.ip ?? '',
-      e.client.mac ?? '',
-      e.server.ip ?? '',
-      e.server.mac ?? '',
-      serverPort,
-      e.transport,
-      app,
-    ]);
+    const id = `flow\0${source}\0${c.ip}\0${c.mac}\0${sv.ip}\0${sv.mac}\0${serverPort}\0${transport}\0${app}`;
     const hops: [number, number] = [hopsFromTtl(e.ttl?.[0] ?? 0), hopsFromTtl(e.ttl?.[1] ?? 0)];
     const row = this.flows.get(id);
     if (!row) {
       this.flows.set(id, {
         source,
-        clientIp: e.client.ip ?? '',
-        clientMac: e.client.mac ?? '',
-        clientKey,
-        serverIp: e.server.ip ?? '',
-        serverMac: e.server.mac ?? '',
-        serverKey,
+        clientIp: c.ip,
+        clientMac: c.mac,
+        clientKey: c.key,
+        serverIp: sv.ip,
+        serverMac: sv.mac,
+        serverKey: sv.key,
         serverPort,
-        transport: e.transport,
+        transport,
         app,
         flows: 1,
         packets: [e.packets[0], e.packets[1]],
@@ -251,29 +248,19 @@ export class BatchFold {
   }
 
   private op(e: OpObserved): void {
-    const clientKey = endpointKey(e.client);
-    const serverKey = endpointKey(e.server);
-    if (!clientKey || !serverKey) return;
+    const c = side(e.client);
+    const sv = side(e.server);
+    if (!c.key || !sv.key) return;
     const ts = e.evidence.ts;
-    this.seen(clientKey, ts);
-    this.seen(serverKey, ts);
+    this.seen(c.key, ts);
+    this.seen(sv.key, ts);
     const source = text(e.evidence.source);
     this.sources.add(source);
     const protocol = text(e.protocol);
+    const kind = text(e.op);
     const code = text(e.code);
     const target = text(e.target);
-    const id = identity([
-      'op',
-      source,
-      e.client.ip ?? '',
-      e.client.mac ?? '',
-      e.server.ip ?? '',
-      e.server.mac ?? '',
-      protocol,
-      e.op,
-      code,
-      target,
-    ]);
+    const id = `op\0${source}\0${c.ip}\0${c.mac}\0${sv.ip}\0${sv.mac}\0${protocol}\0${kind}\0${code}\0${target}`;
     const n = e.count ?? 1;
     const failed = e.ok === false ? n : 0;
     const last = e.last ?? ts;
@@ -281,14 +268,14 @@ export class BatchFold {
     if (!row) {
       this.ops.set(id, {
         source,
-        clientIp: e.client.ip ?? '',
-        clientMac: e.client.mac ?? '',
-        clientKey,
-        serverIp: e.server.ip ?? '',
-        serverMac: e.server.mac ?? '',
-        serverKey,
+        clientIp: c.ip,
+        clientMac: c.mac,
+        clientKey: c.key,
+        serverIp: sv.ip,
+        serverMac: sv.mac,
+        serverKey: sv.key,
         protocol,
-        op: e.op,
+        op: kind,
         code,
         target,
         n,
@@ -307,12 +294,10 @@ export class BatchFold {
   private asset(e: AssetObserved): void {
     const source = text(e.evidence.source);
     this.sources.add(source);
-    const key = endpointKey(e.at);
+    const { ip, mac, key } = side(e.at);
     if (!key) return;
     const ts = e.evidence.ts;
     this.seen(key, ts);
-    const ip = e.at.ip ?? '';
-    const mac = e.at.mac ?? '';
     const protocol = text(e.protocol);
     const frame = e.evidence.frame ?? null;
     // Each fact disclosed; a sighting that disclosed none still binds, speaks and is active.
@@ -335,7 +320,7 @@ export class BatchFold {
     ts: number,
     frame: number | null,
   ): void {
-    const id = identity(['fact', source, ip, mac, protocol, key, value]);
+    const id = `fact\0${source}\0${ip}\0${mac}\0${protocol}\0${key}\0${value}`;
     const row = this.facts.get(id);
     if (!row) {
       this.facts.set(id, { source, ip, mac, protocol, key, value, first: ts, last: ts, n: 1, frame });
