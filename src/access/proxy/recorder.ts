@@ -37,8 +37,9 @@ export class Recorder {
   constructor(
     private readonly db: Kysely<AccessDb>,
     sqlite: Database.Database,
-    private readonly flushMs = 200,
-    private readonly maxQueue = 5000,
+    // Small, frequent batches: each commit blocks the event loop for about a millisecond.
+    private readonly flushMs = 50,
+    private readonly maxQueue = 1000,
   ) {
     // Prepared once: a batch of thousands of rows commits in a few milliseconds.
     const start = sqlite.prepare(

@@ -6,7 +6,7 @@ import { type Socket, connect as tcpConnect } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import MB from 'modbus-serial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mbap, readRequest } from '../../../protocols/modbus/build.js';
+import { mbap, readRequest, writeSingleRegister } from '../../../protocols/modbus/build.js';
 import type { CertRecord } from '../../ca/ca.js';
 import type { AccessGateway } from '../../gateway.js';
 import { deviceCsr, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
@@ -219,6 +219,23 @@ describe('Modbus/TCP proxy over mTLS', () => {
     socket.write(mbap(8, 1, readRequest(3, 0, 1)));
     await new Promise((r) => setTimeout(r, 200));
     expect(Buffer.concat(replies).subarray(9)).toEqual(mbap(8, 1, Buffer.from([3, 2, 0, 0])));
+    // Pipelined in one segment: read, refused write, read — the reads reach the PLC, the write does not.
+    replies.length = 0;
+    socket.write(
+      Buffer.concat([
+        mbap(20, 1, readRequest(3, 2, 1)),
+        mbap(21, 1, writeSingleRegister(5, 1)),
+        mbap(22, 1, readRequest(3, 3, 1)),
+      ]),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const got = Buffer.concat(replies);
+    const adus = new Map<number, Buffer>();
+    for (let o = 0; o < got.length; o += 6 + got.readUInt16BE(o + 4))
+      adus.set(got.readUInt16BE(o), got.subarray(o, o + 6 + got.readUInt16BE(o + 4)));
+    expect(adus.get(20)).toEqual(mbap(20, 1, Buffer.from([3, 2, 0, 2])));
+    expect(adus.get(21)).toEqual(mbap(21, 1, Buffer.from([0x86, 1])));
+    expect(adus.get(22)).toEqual(mbap(22, 1, Buffer.from([3, 2, 0, 3])));
     // An MBAP length of 300 is beyond any ADU: the stream is not trusted further.
     const big = Buffer.alloc(306);
     big.writeUInt16BE(9, 0);

@@ -83,26 +83,33 @@ export class ModbusSession extends ProxySession {
     this.clientRest = null;
     let off = 0;
     const up = this.upstream!;
-    up.cork();
+    // Allowed ADUs next to each other go to the asset in one write; a refused one splits the run.
+    let run = -1;
     while (buf.length - off > MBAP_HEADER) {
       const length = buf.readUInt16BE(off + 4);
       if (buf[off + 2] !== 0 || buf[off + 3] !== 0 || length < 2 || length > MAX_MBAP_LENGTH) {
-        up.uncork();
+        if (run >= 0) up.write(buf.subarray(run, off));
         this.badFrame(buf, off, length);
         return;
       }
       const total = 6 + length;
       if (buf.length - off < total) break;
-      this.request(buf, off, total, up);
+      if (this.request(buf, off, total)) {
+        if (run < 0) run = off;
+      } else if (run >= 0) {
+        up.write(buf.subarray(run, off));
+        run = -1;
+      }
       if (this.isEnded) return;
       off += total;
     }
-    up.uncork();
+    if (run >= 0) up.write(run === 0 && off === buf.length ? buf : buf.subarray(run, off));
     // At most one partial ADU (≤ 260 bytes) is ever held.
     if (off < buf.length) this.clientRest = Buffer.from(buf.subarray(off));
   }
 
-  private request(buf: Buffer, off: number, total: number, up: Socket): void {
+  /** Decide one request ADU; true when it is to be forwarded. */
+  private request(buf: Buffer, off: number, total: number): boolean {
     const ts = this.deps.clock();
     const tid = buf.readUInt16BE(off);
     const unit = buf[off + 6]!;
@@ -120,7 +127,7 @@ export class ModbusSession extends ProxySession {
         ts,
       );
       this.deny(tid, unit, fc, ILLEGAL_DATA_VALUE);
-      return;
+      return false;
     }
     const action: OperationAction = operationAction('modbus', kindOf(fc, f.sub));
     let d = this.check(action, requestTarget(unit, f));
@@ -133,13 +140,13 @@ export class ModbusSession extends ProxySession {
     if (!d.allow) {
       this.recordOp(action, code, target, d, 'denied', ts);
       this.deny(tid, unit, fc, ILLEGAL_FUNCTION);
-      return;
+      return false;
     }
     if (this.pending.size < MAX_PENDING && !this.pending.has(tid)) {
       const seq = this.recordOp(action, code, target, d, '', ts);
       this.pending.set(tid, { seq, ts, action, code, target, decision: d });
     } else this.recordOp(action, code, target, d, 'untracked', ts);
-    up.write(buf.subarray(off, off + total));
+    return true;
   }
 
   private deny(tid: number, unit: number, fc: number, exception: number): void {
