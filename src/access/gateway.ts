@@ -69,7 +69,7 @@ export class AccessGateway {
     try {
       const ca = await LocalCa.open(st.db, st.audit, st.epoch, st.directory, st.clock, opts.caPassphrase);
       const sessions = new SessionRegistry(st.epoch, st.clock, opts.recheckMs ?? 1000);
-      const recorder = new Recorder(st.db, st.sqlite);
+      const recorder = new Recorder(st.db, st.sqlite, opts.dbPath);
       const webauthn =
         opts.webauthn === undefined
           ? undefined
@@ -179,7 +179,7 @@ export class AccessGateway {
     this.sessions.close();
     await Promise.all([...this.listeners].map((l) => l.close()));
     this.listeners.clear();
-    await this.recorder.flush();
+    await this.recorder.close();
     // Audit entries of the sessions just ended are queued behind the database's lock.
     await this.db.transaction().execute(async () => {});
     await this.db.destroy();

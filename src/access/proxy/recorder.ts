@@ -1,18 +1,15 @@
 /**
  * Session recordings: for Modbus and S7 every operation with its decision and result, for
- * TCP relays the byte streams with timestamps. Writes are queued and committed in batches
- * (one transaction per flush) so recording never sits on a request's path; the order of the
- * queue is the order of the commit.
+ * TCP relays the byte streams with timestamps. Rows are queued and committed in batches, in
+ * queue order, by a worker thread with its own database connection (record-worker.ts), so
+ * neither building nor committing a batch stalls the proxies; an in-memory database, which a
+ * second connection cannot see, is written in place instead.
  */
+import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { AccessDb, SessionChunkTable, SessionOpTable, SessionTable } from '../db/schema.js';
-
-type Item =
-  | { k: 'start'; row: SessionTable }
-  | { k: 'op'; row: SessionOpTable }
-  | { k: 'chunk'; row: SessionChunkTable }
-  | { k: 'end'; id: string; at: number; reason: string };
+import { batchWriter, type OpTuple, type RecordBatch, type RecordItem } from './record-batch.js';
 
 export interface RecordedSession {
   id: string;
@@ -27,62 +24,71 @@ export interface RecordedSession {
 }
 
 export class Recorder {
-  private queue: Item[] = [];
+  private ops: string[] = [];
+  private items: RecordItem[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private writing: Promise<void> = Promise.resolve();
   private failures = 0;
-
-  private readonly writeBatch: (batch: Item[]) => void;
+  private readonly sink: (b: RecordBatch) => Promise<void>;
+  private readonly stop: () => Promise<void>;
+  private last: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Kysely<AccessDb>,
     sqlite: Database.Database,
-    // Small, frequent batches: each commit blocks the event loop for about a millisecond.
+    dbPath: string,
     private readonly flushMs = 50,
-    private readonly maxQueue = 1000,
+    private readonly maxQueue = 2000,
   ) {
-    // Prepared once: a batch of thousands of rows commits in a few milliseconds.
-    const start = sqlite.prepare(
-      'insert into sessions (id, protocol, user_id, device_id, asset_id, source, started_at, ended_at, end_reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const op = sqlite.prepare(
-      'insert into session_ops (session_id, seq, ts, action, code, target, decision, reasons, result) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const chunk = sqlite.prepare(
-      'insert into session_chunks (session_id, seq, ts, dir, data) values (?, ?, ?, ?, ?)',
-    );
-    const end = sqlite.prepare('update sessions set ended_at = ?, end_reason = ? where id = ?');
-    this.writeBatch = sqlite.transaction((batch: Item[]) => {
-      for (const it of batch) {
-        if (it.k === 'op') {
-          const r = it.row;
-          op.run(r.session_id, r.seq, r.ts, r.action, r.code, r.target, r.decision, r.reasons, r.result);
-        } else if (it.k === 'chunk') {
-          const r = it.row;
-          chunk.run(r.session_id, r.seq, r.ts, r.dir, r.data);
-        } else if (it.k === 'start') {
-          const r = it.row;
-          start.run(
-            r.id,
-            r.protocol,
-            r.user_id,
-            r.device_id,
-            r.asset_id,
-            r.source,
-            r.started_at,
-            r.ended_at,
-            r.end_reason,
-          );
-        } else end.run(it.at, it.reason, it.id);
-      }
-    });
+    if (dbPath === ':memory:' || dbPath === '') {
+      const write = batchWriter(sqlite);
+      // Holding Kysely's one connection: no Kysely transaction is open while this one runs.
+      this.sink = (b) => this.db.connection().execute(async () => write(b));
+      this.stop = async () => {};
+    } else {
+      const worker = recordWorker(dbPath);
+      const waiting = new Map<number, (ok: boolean) => void>();
+      let next = 0;
+      worker.on('message', (m: { id: number; ok: boolean }) => {
+        waiting.get(m.id)?.(m.ok);
+        waiting.delete(m.id);
+      });
+      worker.on('error', () => {
+        for (const w of waiting.values()) w(false);
+        waiting.clear();
+      });
+      const send = (msg: object): Promise<boolean> =>
+        new Promise((resolve) => {
+          const id = ++next;
+          waiting.set(id, resolve);
+          worker.postMessage({ id, ...msg });
+        });
+      this.sink = async (batch) => {
+        if (!(await send({ batch }))) throw new Error('recording batch not written');
+      };
+      this.stop = async () => {
+        await send({ close: true });
+        await worker.terminate();
+      };
+    }
   }
 
   start(row: SessionTable): void {
     this.push({ k: 'start', row });
   }
-  op(row: SessionOpTable): void {
-    this.push({ k: 'op', row });
+  op(r: SessionOpTable): void {
+    const t: OpTuple = [
+      r.session_id,
+      r.seq,
+      r.ts,
+      r.action,
+      r.code,
+      r.target,
+      r.decision,
+      r.reasons,
+      r.result,
+    ];
+    this.ops.push(JSON.stringify(t));
+    this.due();
   }
   chunk(row: SessionChunkTable): void {
     this.push({ k: 'chunk', row });
@@ -96,9 +102,13 @@ export class Recorder {
     return this.failures;
   }
 
-  private push(item: Item): void {
-    this.queue.push(item);
-    if (this.queue.length >= this.maxQueue) void this.flush();
+  private push(item: RecordItem): void {
+    this.items.push(item);
+    this.due();
+  }
+
+  private due(): void {
+    if (this.ops.length + this.items.length >= this.maxQueue) void this.flush();
     else if (this.timer === undefined) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
       this.timer.unref();
@@ -109,19 +119,23 @@ export class Recorder {
   flush(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    const batch = this.queue;
-    this.queue = [];
-    this.writing = this.writing.then(() => (batch.length > 0 ? this.write(batch) : undefined));
-    return this.writing;
+    if (this.ops.length > 0 || this.items.length > 0) {
+      const batch: RecordBatch = { ops: this.ops.join('\n'), items: this.items };
+      this.ops = [];
+      this.items = [];
+      // Batches go out in order; each waits for the one before, so a reader after flush sees all.
+      this.last = this.last.then(() =>
+        this.sink(batch).catch(() => {
+          this.failures++;
+        }),
+      );
+    }
+    return this.last;
   }
 
-  private async write(batch: Item[]): Promise<void> {
-    try {
-      // Holding Kysely's one connection: no Kysely transaction is open while this one runs.
-      await this.db.connection().execute(async () => this.writeBatch(batch));
-    } catch {
-      this.failures++;
-    }
+  async close(): Promise<void> {
+    await this.flush();
+    await this.stop();
   }
 
   async sessions(opts: { limit?: number; asset?: string; user?: string } = {}): Promise<RecordedSession[]> {
@@ -167,4 +181,17 @@ export class Recorder {
       .limit(limit)
       .execute();
   }
+}
+
+/** The worker; from TypeScript sources (tests, benchmarks) tsx is registered in it first. */
+function recordWorker(dbPath: string): Worker {
+  const here = import.meta.url;
+  const w = here.endsWith('.ts')
+    ? new Worker(
+        `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(new URL('./record-worker.ts', here).href)}); });`,
+        { eval: true, workerData: { dbPath } },
+      )
+    : new Worker(new URL('./record-worker.js', here), { workerData: { dbPath } });
+  w.unref();
+  return w;
 }
