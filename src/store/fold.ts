@@ -9,7 +9,7 @@ import { hash } from 'node:crypto';
 import type { AssetObserved, Endpoint, FlowObserved, LineguardEvent, OpObserved } from '../events/types.js';
 import { hopsFromTtl } from '../inventory/observations.js';
 
-export interface FactRow {
+export interface FoldedFact {
   source: string;
   ip: string;
   mac: string;
@@ -22,7 +22,7 @@ export interface FactRow {
   frame: number | null;
 }
 
-export interface FlowRow {
+export interface FoldedFlow {
   source: string;
   clientIp: string;
   clientMac: string;
@@ -41,7 +41,7 @@ export interface FlowRow {
   hops: [number, number];
 }
 
-export interface OpRow {
+export interface FoldedOp {
   source: string;
   clientIp: string;
   clientMac: string;
@@ -159,9 +159,9 @@ function minHops(a: number, b: number): number {
 
 export class BatchFold {
   events = 0;
-  readonly facts = new Map<string, FactRow>();
-  readonly flows = new Map<string, FlowRow>();
-  readonly ops = new Map<string, OpRow>();
+  readonly facts = new Map<string, FoldedFact>();
+  readonly flows = new Map<string, FoldedFlow>();
+  readonly ops = new Map<string, FoldedOp>();
   /** Addresses in order of first appearance, with the earliest time each was seen. */
   readonly endpoints = new Map<string, number>();
   readonly sources = new Set<string>();

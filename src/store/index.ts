@@ -9,6 +9,7 @@ import { openDatabase } from './connect.js';
 import { StoreError } from './errors.js';
 import { BatchFold, eventProblem } from './fold.js';
 import { inventoryStale, rebuildInventory } from './materialise.js';
+import { graph, stats } from './overview.js';
 import * as q from './queries.js';
 import type { Database } from './schema.js';
 import type { Dialect, IngestReport, Store, StoreOptions } from './types.js';
@@ -99,8 +100,8 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     getAsset: (id) => q.getAsset(db, id),
     flows: (asset, peer) => q.flows(db, asset, peer),
     operations: (asset, peer) => q.operations(db, asset, peer),
-    graph: () => q.graph(db),
-    stats: () => q.stats(db),
+    graph: () => graph(db),
+    stats: () => stats(db),
     ...users(db),
     close: () => db.destroy(),
   };
