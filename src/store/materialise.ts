@@ -73,13 +73,8 @@ function fillTimes(a: Asset, macSpans: Replayed['macSpans']): void {
   }
 }
 
-export interface Rebuilt {
-  assets: Asset[];
-  /** False when a newer inventory had been written meanwhile (this one was dropped). */
-  written: boolean;
-}
-
-export async function rebuildInventory(db: Kysely<Database>, dialect: Dialect): Promise<Rebuilt> {
+/** Rebuilds and writes the inventory; returns its assets (written unless a newer one already was). */
+export async function rebuildInventory(db: Kysely<Database>, dialect: Dialect): Promise<{ assets: Asset[] }> {
   const tx =
     dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction();
   const { gen, obs, macSpans } = await tx.execute(async (trx) => {
@@ -92,7 +87,7 @@ export async function rebuildInventory(db: Kysely<Database>, dialect: Dialect): 
   });
   const { assets } = await buildInventory(obs);
   for (const a of assets) fillTimes(a, macSpans);
-  const written = await db.transaction().execute(async (trx) => {
+  await db.transaction().execute(async (trx) => {
     // Take the write lock first (PostgreSQL: the row; SQLite: the database), then compare.
     await trx.updateTable('store_state').set({ built_gen: sql`built_gen` }).where('id', '=', 1).execute();
     const { built_gen } = await trx
@@ -100,7 +95,7 @@ export async function rebuildInventory(db: Kysely<Database>, dialect: Dialect): 
       .select('built_gen')
       .where('id', '=', 1)
       .executeTakeFirstOrThrow();
-    if (built_gen > gen) return false;
+    if (built_gen > gen) return;
     await trx.deleteFrom('endpoint_assets').execute();
     await trx.deleteFrom('asset_protocols').execute();
     await trx.deleteFrom('asset_ips').execute();
@@ -121,9 +116,8 @@ export async function rebuildInventory(db: Kysely<Database>, dialect: Dialect): 
     ]);
     await endpointRows.run(trx, dialect, keys);
     await trx.updateTable('store_state').set({ built_gen: gen }).where('id', '=', 1).execute();
-    return true;
   });
-  return { assets, written };
+  return { assets };
 }
 
 /** True when batches were committed after the inventory was last built (a killed ingest). */

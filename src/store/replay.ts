@@ -2,8 +2,11 @@
  * Replays the stored observation rows into a fresh `Observations`, so the inventory's own
  * identity resolution (`buildInventory`) runs on the store exactly as on a live capture.
  * Addresses are registered first in the order they were first seen (which address becomes
- * an asset's id can depend on it); rows follow in time order, as the events came; a fact's
- * count is restored after its first and last sightings were replayed.
+ * an asset's id can depend on it). Then every sighting's first event in time order — the
+ * fold keeps the protocol and source of a fact's, and of a binding's, earliest sighting —
+ * then each one's last event, then flows and operations, whose fold does not depend on
+ * order. A fact's count is restored at the end. Events are made as they are emitted, and
+ * dropped right after, so a large replay does not hold them all.
  */
 import type { Kysely } from 'kysely';
 import type { Endpoint, FlowObserved, LineguardEvent, OpKind } from '../events/types.js';
@@ -23,8 +26,6 @@ function endpoint(ip: string, mac: string, port?: number): Endpoint {
 function ttlFor(hops: number | null): number {
   return hops === null || hops < 0 ? 0 : 255 - hops;
 }
-
-type Timed = { ts: number; event: LineguardEvent };
 
 export interface Replayed {
   obs: Observations;
@@ -47,7 +48,6 @@ export async function replay(db: Kysely<Database>): Promise<Replayed> {
   const endpoints = await db.selectFrom('endpoints').select(['key', 'first_seen']).orderBy('id').execute();
   for (const e of endpoints) obs.node(e.key, e.first_seen);
 
-  const timed: Timed[] = [];
   const counts = new Map<string, { node: string; key: string; value: string; n: number }>();
   const facts = await db
     .selectFrom('obs_facts as f')
@@ -67,23 +67,24 @@ export async function replay(db: Kysely<Database>): Promise<Replayed> {
     .orderBy('f.first_seen')
     .orderBy('f.k')
     .execute();
+  const sighting = (f: (typeof facts)[number], ts: number): LineguardEvent => ({
+    kind: 'asset.observed',
+    at: endpoint(f.ip, f.mac),
+    protocol: f.protocol,
+    facts: f.fact_key === '' ? {} : { [f.fact_key]: f.fact_value },
+    evidence: f.frame === null ? { source: f.source, ts } : { source: f.source, ts, frame: f.frame },
+  });
   for (const f of facts) {
     span(f.mac, f.first_seen, f.last_seen);
-    const at = endpoint(f.ip, f.mac);
-    const disclosed = f.fact_key === '' ? {} : { [f.fact_key]: f.fact_value };
-    const sighting = (ts: number): LineguardEvent => {
-      const evidence = f.frame === null ? { source: f.source, ts } : { source: f.source, ts, frame: f.frame };
-      return { kind: 'asset.observed', at, protocol: f.protocol, facts: disclosed, evidence };
-    };
-    timed.push({ ts: f.first_seen, event: sighting(f.first_seen) });
-    if (f.last_seen > f.first_seen) timed.push({ ts: f.last_seen, event: sighting(f.last_seen) });
-    const node = endpointKey(at);
+    obs.emit(sighting(f, f.first_seen));
+    const node = endpointKey(endpoint(f.ip, f.mac));
     if (f.fact_key === '' || !node) continue;
-    const id = `${node}\n${f.fact_key.length}:${f.fact_key}${f.fact_value}`;
+    const id = `${node}\0${f.fact_key}\0${f.fact_value}`;
     const c = counts.get(id);
     if (c) c.n += f.n;
     else counts.set(id, { node, key: f.fact_key, value: f.fact_value, n: f.n });
   }
+  for (const f of facts) if (f.last_seen > f.first_seen) obs.emit(sighting(f, f.last_seen));
 
   // Flows and operations: the sources' rows summed per conversation, which is all the fold uses.
   const flows = await db
@@ -131,8 +132,7 @@ export async function replay(db: Kysely<Database>): Promise<Replayed> {
       ttl: [ttlFor(f.c_hops), ttlFor(f.s_hops)],
     };
     if (f.app) event.app = f.app;
-    // A flow event goes out when the flow ends.
-    timed.push({ ts: f.last_seen, event });
+    obs.emit(event);
   }
 
   const ops = await db
@@ -159,23 +159,18 @@ export async function replay(db: Kysely<Database>): Promise<Replayed> {
     .orderBy('code')
     .execute();
   for (const o of ops) {
-    timed.push({
-      ts: o.first_seen,
-      event: {
-        kind: 'op.observed',
-        client: endpoint(o.client_ip, o.client_mac),
-        server: endpoint(o.server_ip, o.server_mac),
-        protocol: o.protocol,
-        op: o.op as OpKind,
-        code: o.code,
-        evidence: { source: '', ts: o.first_seen },
-        count: Number(o.n),
-      },
+    obs.emit({
+      kind: 'op.observed',
+      client: endpoint(o.client_ip, o.client_mac),
+      server: endpoint(o.server_ip, o.server_mac),
+      protocol: o.protocol,
+      op: o.op as OpKind,
+      code: o.code,
+      evidence: { source: '', ts: o.first_seen },
+      count: Number(o.n),
     });
   }
 
-  timed.sort((a, b) => a.ts - b.ts);
-  for (const t of timed) obs.emit(t.event);
   for (const c of counts.values()) {
     const ev = obs.nodes.get(c.node)?.facts.get(c.key)?.values.get(c.value);
     if (ev) ev.count = c.n;
