@@ -9,7 +9,7 @@ import type { Graph, GraphEdge } from '../lib/hub-types.js';
 import { opRisk, worstOp } from '../lib/ops.js';
 import { mainProtocol, protocolColour } from '../lib/protocols.js';
 import { type PurdueLevel, purdueBadge, purdueColour, purdueName, ROLE_STYLE } from '../lib/roles.js';
-import { type Band, bandBoxes, levelKey, type Point } from './layout.js';
+import { type Band, type Bounds, bandBoxes, levelKey, type Point } from './layout.js';
 
 export type EdgeRisk = 'high' | 'medium' | 'none';
 
@@ -29,7 +29,12 @@ export interface MapElements {
   nodes: number;
   edges: number;
   risky: number;
+  /** What the map covers, level labels included: the initial view fits it. */
+  bounds: Bounds;
 }
+
+/** Room on the left of the bands for their labels ("Supervisory control" at 14 px). */
+const LABEL_COLUMN = 180;
 
 /**
  * A level band's element: a box behind the level's assets, labelled on its left as Purdue
@@ -56,9 +61,14 @@ export function bandElement(b: Band, assets: number): ElementDefinition {
 export function toElements(graph: Graph, positions: Map<string, Point>): MapElements {
   const perLevel = new Map<PurdueLevel, number>();
   for (const n of graph.nodes) perLevel.set(n.purdue, (perLevel.get(n.purdue) ?? 0) + 1);
-  const out: ElementDefinition[] = bandBoxes(graph.nodes, (id) => positions.get(id)).map((b) =>
-    bandElement(b, perLevel.get(b.level) ?? 0),
-  );
+  const bands = bandBoxes(graph.nodes, (id) => positions.get(id));
+  const out: ElementDefinition[] = bands.map((b) => bandElement(b, perLevel.get(b.level) ?? 0));
+  const bounds: Bounds = {
+    x1: Math.min(...bands.map((b) => b.x1)) - LABEL_COLUMN,
+    y1: Math.min(...bands.map((b) => b.y1)),
+    x2: Math.max(...bands.map((b) => b.x2)),
+    y2: Math.max(...bands.map((b) => b.y2)),
+  };
   const ids = new Set<string>();
   for (const node of graph.nodes) {
     const style = ROLE_STYLE[node.role];
@@ -101,5 +111,5 @@ export function toElements(graph: Graph, positions: Map<string, Point>): MapElem
       },
     });
   });
-  return { elements: out, nodes: graph.nodes.length, edges, risky };
+  return { elements: out, nodes: graph.nodes.length, edges, risky, bounds };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GraphEdge, GraphNode } from '../lib/hub-types.js';
-import { bandBoxes, bandColumns, layeredLayout } from './layout.js';
+import { bandBoxes, bandColumns, fitViewport, layeredLayout } from './layout.js';
 
 const node = (id: string, purdue: GraphNode['purdue'], role: GraphNode['role'] = 'unknown'): GraphNode => ({
   id,
@@ -46,6 +46,22 @@ describe('Purdue layered layout', () => {
     expect([...xs].sort((m, n) => m - n)).toEqual(xs);
   });
 
+  it('keeps a wrapped level in its peers’ order from left to right', () => {
+    // 40 HMIs above 120 PLCs, three each: every PLC sits within its HMI's share of the width.
+    const hmis = Array.from({ length: 40 }, (_, i) => node(`hmi-${String(i).padStart(2, '0')}`, 2, 'hmi'));
+    const plcs = Array.from({ length: 120 }, (_, i) =>
+      node(`plc-${String(119 - i).padStart(3, '0')}`, 1, 'plc'),
+    );
+    const edges = plcs.map((p, i) => edge(hmis[Math.floor(i / 3)]!.id, p.id));
+    const pos = layeredLayout([...hmis, ...plcs], edges);
+    const xs = (ids: string[]) => ids.map((id) => pos.get(id)!.x);
+    const hmiX = xs(hmis.map((h) => h.id));
+    const plcX = xs(plcs.map((p) => p.id));
+    expect(new Set([...pos.values()].map((p) => p.y)).size).toBeGreaterThan(2); // the bands wrapped
+    for (let i = 1; i < plcs.length; i++) expect(plcX[i]!).toBeGreaterThanOrEqual(plcX[i - 1]!);
+    for (let i = 1; i < hmis.length; i++) expect(hmiX[i]!).toBeGreaterThanOrEqual(hmiX[i - 1]!);
+  });
+
   it('wraps a large level into rows and keeps every position distinct', () => {
     const nodes = Array.from({ length: 5000 }, (_, i) => node(`n${i}`, (i % 5) as 0 | 1 | 2 | 3 | 4));
     const p = layeredLayout(nodes, []);
@@ -82,5 +98,18 @@ describe('Purdue layered layout', () => {
     expect(bottom!.y2).toBeGreaterThan(70);
     const [single] = bandBoxes([node('x', 2)], () => ({ x: 0, y: 0 }));
     expect(single!.x2 - single!.x1).toBe(360);
+  });
+
+  it('fits the map into the view without asking cytoscape to measure it', () => {
+    const o = { padding: 20, minZoom: 0.02, maxZoom: 4 };
+    // 1000×500 model units into 540×290 pixels: zoom 0.5, centred.
+    const v = fitViewport({ x1: -500, y1: 0, x2: 500, y2: 500 }, 540, 290, o);
+    expect(v.zoom).toBe(0.5);
+    expect(v.pan).toEqual({ x: 270, y: 20 });
+    // The centre of the bounds lands in the centre of the view.
+    expect(0 * v.zoom + v.pan.x).toBe(270);
+    expect(250 * v.zoom + v.pan.y).toBe(145);
+    expect(fitViewport({ x1: 0, y1: 0, x2: 1, y2: 1 }, 800, 600, o).zoom).toBe(4);
+    expect(fitViewport({ x1: 0, y1: 0, x2: 1e7, y2: 1e7 }, 800, 600, o).zoom).toBe(0.02);
   });
 });

@@ -18,7 +18,7 @@ import { clusterLayout, fitBands } from '../map/cluster-layout.js';
 import { connectionsOf, findNodes } from '../map/connections.js';
 import { type MapElements, toElements } from '../map/elements.js';
 import { followViewport } from '../map/labels.js';
-import { layeredLayout } from '../map/layout.js';
+import { fitViewport, layeredLayout } from '../map/layout.js';
 import { LARGE_MAP, mapStyle } from '../map/style.js';
 import { OpBadge, ProtocolChip, PurdueBadge, RoleBadge } from '../ui/badges.js';
 import { Link } from '../ui/link.js';
@@ -41,6 +41,8 @@ export function MapPage({ focus }: { focus?: string }) {
 
 type LayoutName = 'layers' | 'clusters';
 
+const VIEW = { padding: 24, minZoom: 0.02, maxZoom: 4 };
+
 function NetworkMap({ graph, focus }: { graph: Graph; focus?: string }) {
   const host = useRef<HTMLDivElement>(null);
   const [cy, setCy] = useState<Core | null>(null);
@@ -50,6 +52,7 @@ function NetworkMap({ graph, focus }: { graph: Graph; focus?: string }) {
   const [riskyOnly, setRiskyOnly] = useState(false);
   const [layout, setLayout] = useState<LayoutName>('layers');
   const [busy, setBusy] = useState(false);
+  const [drawn, setDrawn] = useState(false);
   const [find, setFind] = useState('');
   const [findMiss, setFindMiss] = useState(false);
   const byId = useMemo(() => new Map(graph.nodes.map((n) => [n.id, n])), [graph]);
@@ -62,9 +65,12 @@ function NetworkMap({ graph, focus }: { graph: Graph; focus?: string }) {
       container,
       elements: built.elements,
       style: mapStyle(built.nodes),
-      layout: { name: 'preset', fit: true, padding: 24 },
-      minZoom: 0.02,
-      maxZoom: 4,
+      // Positions come with the elements; the first view is computed, not measured (cytoscape
+      // would otherwise run its grid layout, and fitting measures every element).
+      layout: { name: 'preset', fit: false },
+      ...fitViewport(built.bounds, container.clientWidth, container.clientHeight, VIEW),
+      minZoom: VIEW.minZoom,
+      maxZoom: VIEW.maxZoom,
       boxSelectionEnabled: false,
       selectionType: 'single',
       // Pan and zoom a snapshot instead of redrawing 5,000 nodes per frame.
@@ -79,6 +85,9 @@ function NetworkMap({ graph, focus }: { graph: Graph; focus?: string }) {
     instance.on('tap', (e) => {
       if (e.target === instance) setSelected(undefined);
     });
+    // The first frame styles every element: seconds at 5,000 assets; say so until it is up.
+    setDrawn(false);
+    instance.one('render', () => setDrawn(true));
     const stopLabels = large ? followViewport(instance) : () => {};
     setCy(instance);
     container.dataset.ready = 'true';
@@ -131,7 +140,7 @@ function NetworkMap({ graph, focus }: { graph: Graph; focus?: string }) {
         if (p) n.position({ ...p });
       });
       fitBands(cy);
-      cy.fit(undefined, 24);
+      cy.viewport(fitViewport(built.bounds, cy.width(), cy.height(), VIEW));
       return;
     }
     setBusy(true);
@@ -206,6 +215,7 @@ function NetworkMap({ graph, focus }: { graph: Graph; focus?: string }) {
       <div className="map-body">
         <div className="map-canvas" ref={host} data-nodes={built.nodes} data-edges={built.edges} />
         {busy ? <div className="map-busy">Laying out…</div> : null}
+        {drawn ? null : <div className="map-busy">Drawing {count(built.nodes)} assets…</div>}
         <aside className="map-side">
           {node ? (
             <Selection graph={graph} node={node} onClose={() => setSelected(undefined)} />
