@@ -43,12 +43,6 @@ export function DashboardPage() {
 }
 
 function Dashboard({ stats }: { stats: Stats }) {
-  const roles = ROLES.filter((r) => (stats.byRole[r] ?? 0) > 0);
-  const purdue = useMemo(() => purdueBars(stats), [stats]);
-  const protocols = useMemo(() => protocolBars(stats), [stats]);
-  const vendors = useMemo(() => vendorBars(stats), [stats]);
-  const maxRole = Math.max(1, ...roles.map((r) => stats.byRole[r] ?? 0));
-
   return (
     <div className="dashboard">
       <section className="tiles" aria-label="Asset counts">
@@ -73,9 +67,32 @@ function Dashboard({ stats }: { stats: Stats }) {
         })}
       </section>
 
+      {stats.assets === 0 ? (
+        <section className="card wide empty-plant">
+          <h2>No assets yet</h2>
+          <p>
+            The inventory fills from network traffic: <Link href="/upload">upload a capture</Link> (pcap or
+            pcapng) taken on a SPAN port or tap of the plant network.
+          </p>
+        </section>
+      ) : (
+        <Charts stats={stats} />
+      )}
+    </div>
+  );
+}
+
+function Charts({ stats }: { stats: Stats }) {
+  const roles = ROLES.filter((r) => (stats.byRole[r] ?? 0) > 0);
+  const purdue = useMemo(() => purdueBars(stats), [stats]);
+  const protocols = useMemo(() => protocolBars(stats), [stats]);
+  const vendors = useMemo(() => vendorBars(stats), [stats]);
+  const maxRole = Math.max(1, ...roles.map((r) => stats.byRole[r] ?? 0));
+
+  return (
+    <>
       <section className="card" aria-labelledby="by-role">
         <h2 id="by-role">Assets by role</h2>
-        {roles.length === 0 ? <p className="muted">No assets yet: upload a capture.</p> : null}
         <ul className="role-bars">
           {roles.map((r) => {
             const n = stats.byRole[r] ?? 0;
@@ -126,7 +143,7 @@ function Dashboard({ stats }: { stats: Stats }) {
         <h2 id="newest">Newest assets</h2>
         <NewestAssets rows={stats.newest} />
       </section>
-    </div>
+    </>
   );
 }
 
