@@ -7,7 +7,7 @@
  */
 import type { Decision } from './decision.js';
 
-interface Entry {
+export interface Entry {
   decision: Decision;
   until: number;
 }
@@ -16,26 +16,36 @@ export class DecisionCache {
   private map = new Map<string, Entry>();
   hits = 0;
   misses = 0;
+  /** Moves on every clear: memos built on this cache (SessionDecisions) check it. */
+  generation = 0;
 
   constructor(private readonly capacity = 65_536) {}
 
   get(key: string, at: number): Decision | undefined {
+    return this.entry(key, at)?.decision;
+  }
+
+  /** The decision with the time it stays valid until. */
+  entry(key: string, at: number): Entry | undefined {
     const e = this.map.get(key);
     if (e !== undefined && at < e.until) {
       this.hits++;
-      return e.decision;
+      return e;
     }
     this.misses++;
     return undefined;
   }
 
-  set(key: string, decision: Decision, until: number): void {
+  set(key: string, decision: Decision, until: number): Entry {
     if (this.map.size >= this.capacity) this.map = new Map();
-    this.map.set(key, { decision, until });
+    const e = { decision, until };
+    this.map.set(key, e);
+    return e;
   }
 
   clear(): void {
     this.map = new Map();
+    this.generation++;
   }
 
   get size(): number {

@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import type { Asset, Directory, User } from '../directory/directory.js';
 import type { ActionId } from './actions.js';
-import type { DecisionCache } from './cache.js';
+import type { DecisionCache, Entry } from './cache.js';
 import { authorize, type CedarContext, type CedarEntity } from './cedar.js';
 import { type AccessRequest, type Decision, NO_TARGET, type Target } from './decision.js';
 import type { CompiledPolicies, NamedPolicy } from './document.js';
@@ -60,13 +60,26 @@ export class Decider {
     t: Target,
     at = this.clock(),
   ): Decision {
+    return this.entryKeyed(prefix, fixed, action, t, at).decision;
+  }
+
+  /** `decideKeyed` with the time the decision stays valid until. */
+  entryKeyed(prefix: string, fixed: AccessRequest, action: ActionId, t: Target, at: number): Entry {
     const key = `${prefix}${action}\u0001${t.unit}\u0001${t.space}\u0001${t.start}\u0001${t.end}`;
-    const hit = this.cache.get(key, at);
+    const hit = this.cache.entry(key, at);
     if (hit !== undefined) return hit;
     const req: AccessRequest = { ...fixed, action, target: t };
     const d = this.evaluate(req, at).decision;
-    this.cache.set(key, d, validUntil(req, at));
-    return d;
+    return this.cache.set(key, d, validUntil(req, at));
+  }
+
+  /** The decisions of one session (its fixed part keyed once, a memo in front of the cache). */
+  session(fixed: AccessRequest): SessionDecisions {
+    return new SessionDecisions(this, fixed);
+  }
+
+  get clockNow(): () => number {
+    return this.clock;
   }
 
   explain(req: AccessRequest, at = this.clock()): Explanation {
@@ -223,4 +236,62 @@ export function entitiesOf(user: User, asset: Asset): CedarEntity[] {
       parents: assetParents,
     },
   ];
+}
+
+/** Memo slots per session: a poller repeats a handful of requests. */
+const MEMO = 64;
+
+/**
+ * One session's decisions: a small direct-mapped memo of its recent requests in front of the
+ * shared cache, valid while the cache has not been cleared (the epoch has not moved) and the
+ * decision's time has not run out. A repeat costs a few comparisons instead of building a key.
+ */
+export class SessionDecisions {
+  private readonly prefix: string;
+  private readonly actions: (ActionId | undefined)[] = new Array(MEMO);
+  private readonly nums = new Float64Array(MEMO * 3);
+  private readonly spaces: string[] = new Array<string>(MEMO).fill('');
+  private readonly entries: (Entry | undefined)[] = new Array(MEMO);
+  private generation = -1;
+
+  constructor(
+    private readonly decider: Decider,
+    readonly fixed: AccessRequest,
+  ) {
+    this.prefix = fixedKey(fixed);
+  }
+
+  check(action: ActionId, t: Target, at = this.decider.clockNow()): Decision {
+    const gen = this.decider.cache.generation;
+    if (gen !== this.generation) {
+      this.entries.fill(undefined);
+      this.generation = gen;
+    }
+    const i =
+      (Math.imul(t.start + 1, 0x9e3779b1) ^ Math.imul(t.end + 3, 0x85ebca6b) ^ (t.unit + action.length * 7)) &
+      (MEMO - 1);
+    const e = this.entries[i];
+    const n = i * 3;
+    if (
+      e !== undefined &&
+      at < e.until &&
+      this.actions[i] === action &&
+      this.nums[n] === t.unit &&
+      this.nums[n + 1] === t.start &&
+      this.nums[n + 2] === t.end &&
+      this.spaces[i] === t.space
+    ) {
+      this.decider.cache.hits++;
+      return e.decision;
+    }
+    const fresh = this.decider.entryKeyed(this.prefix, this.fixed, action, t, at);
+    // A miss may have cleared nothing but filled the cache: the memo belongs to this generation.
+    this.actions[i] = action;
+    this.nums[n] = t.unit;
+    this.nums[n + 1] = t.start;
+    this.nums[n + 2] = t.end;
+    this.spaces[i] = t.space;
+    this.entries[i] = fresh;
+    return fresh.decision;
+  }
 }

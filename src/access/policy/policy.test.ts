@@ -177,6 +177,30 @@ describe('policies and decisions', () => {
     expect(cache.misses).toBe(misses + 1);
   });
 
+  it("a session's memo follows the epoch and the clock like the shared cache", async () => {
+    const s = t.gw.decider.session({
+      user: 'otto',
+      action: 'connect',
+      asset: 'plc1',
+      source: '10.20.1.5',
+      mfa: fresh(),
+    });
+    const holding = { unit: 1, space: 'holding', start: 200, end: 201 };
+    expect(s.check('modbus:read', holding).allow).toBe(true);
+    const hits = t.gw.decider.cache.hits;
+    expect(s.check('modbus:read', holding).allow).toBe(true);
+    expect(t.gw.decider.cache.hits).toBe(hits + 1);
+    expect(s.check('modbus:write', { ...holding, start: 10, end: 10 }).reasons).toEqual([
+      'operation-not-permitted',
+    ]);
+    await t.gw.directory.setUserDisabled('otto', true, 'anna');
+    expect(s.check('modbus:read', holding).reasons).toEqual(['user-disabled']);
+    await t.gw.directory.setUserDisabled('otto', false, 'anna');
+    expect(s.check('modbus:read', holding).allow).toBe(true);
+    // Nine hours on, the login behind the session is too old.
+    expect(s.check('modbus:read', holding, now + 9 * HOUR).reasons).toEqual(['mfa-stale']);
+  });
+
   it('cuts nothing it should not: isolation refuses every action on that asset', async () => {
     await t.gw.directory.setAssetIsolated('plc1', true, 'anna', 'incident 7');
     const d = t.gw.decider.decide({

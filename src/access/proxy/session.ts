@@ -10,7 +10,7 @@ import type { AuditLog } from '../audit/log.js';
 import type { LocalCa } from '../ca/ca.js';
 import type { Asset } from '../directory/directory.js';
 import type { ActionId } from '../policy/actions.js';
-import { type Decider, fixedKey } from '../policy/decider.js';
+import type { Decider, SessionDecisions } from '../policy/decider.js';
 import { type AccessRequest, type Decision, NO_TARGET, type Target } from '../policy/decision.js';
 import type { Reason } from '../policy/reasons.js';
 import type { Principal } from './identity.js';
@@ -37,7 +37,7 @@ export abstract class ProxySession implements LiveSession {
   readonly id = `s-${randomUUID()}`;
   readonly startedAt: number;
   protected readonly fixed: AccessRequest;
-  private readonly prefix: string;
+  private readonly decisions: SessionDecisions;
   private seq = 0;
   private allowedCount = 0;
   private deniedCount = 0;
@@ -51,7 +51,7 @@ export abstract class ProxySession implements LiveSession {
   ) {
     this.startedAt = deps.clock();
     this.fixed = { ...principal.request, action: 'connect', asset: asset.id };
-    this.prefix = fixedKey(this.fixed);
+    this.decisions = deps.decider.session(this.fixed);
   }
 
   /** Tear down both sockets (idempotent). */
@@ -103,7 +103,7 @@ export abstract class ProxySession implements LiveSession {
   }
 
   protected check(action: ActionId, target: Target): Decision {
-    return this.deps.decider.decideKeyed(this.prefix, this.fixed, action, target);
+    return this.decisions.check(action, target);
   }
 
   /** One operation for the recording; denials also for the audit log. Returns its sequence number. */
@@ -179,7 +179,7 @@ export abstract class ProxySession implements LiveSession {
       if (s === 'revoked') return ['certificate-revoked'];
       if (s !== 'valid') return ['certificate-expired'];
     }
-    const d = this.deps.decider.decideKeyed(this.prefix, this.fixed, 'connect', NO_TARGET, at);
+    const d = this.decisions.check('connect', NO_TARGET, at);
     return d.allow ? undefined : d.reasons;
   }
 
