@@ -1,52 +1,45 @@
 /**
- * The map's second layout: fcose (loaded on first use) pulls the assets of each Purdue level
- * that talk to each other into clusters, then the levels are stacked again, enterprise on top,
- * and their bands redrawn around them.
+ * The map's second layout: fcose (loaded on first use) pulls assets that talk to each other
+ * together, across levels, so each production cell (its HMI, PLCs and switch) and every
+ * unexpected bridge between cells shows as shape rather than as a long line. The Purdue
+ * bands make no sense there and are hidden until the layers come back.
  */
 import type { Core, NodeSingular } from 'cytoscape';
 import cytoscape from 'cytoscape';
-import { PURDUE_LEVELS } from '../lib/roles.js';
 import { bandBoxes, levelKey } from './layout.js';
 
 let registered = false;
 
-export async function clusterLayout(cy: Core, spacing = 90): Promise<void> {
+export async function clusterLayout(cy: Core): Promise<void> {
   if (!registered) {
     const { default: fcose } = await import('cytoscape-fcose');
     cytoscape.use(fcose);
     registered = true;
   }
   const assets = cy.nodes('[!band]');
-  let y = 0;
-  for (const level of PURDUE_LEVELS) {
-    const members = assets.filter((n) => n.data('level') === level);
-    if (members.empty()) continue;
-    const within = members.union(members.edgesWith(members));
-    if (members.length > 1)
-      within
-        .layout({
-          name: 'fcose',
-          animate: false,
-          randomize: true,
-          quality: members.length > 1000 ? 'draft' : 'default',
-          nodeRepulsion: () => 9000,
-          idealEdgeLength: () => spacing,
-          packComponents: true,
-          tile: true,
-          fit: false,
-        } as cytoscape.LayoutOptions)
-        .run();
-    const bb = members.boundingBox({ includeLabels: false, includeOverlays: false });
-    const dx = -(bb.x1 + bb.x2) / 2;
-    const dy = y - bb.y1;
-    members.positions((n) => ({ x: n.position('x') + dx, y: n.position('y') + dy }));
-    y += bb.h + spacing * 1.6;
-  }
-  fitBands(cy);
-  cy.fit(undefined, 24);
+  cy.nodes('[?band]').addClass('hidden');
+  assets
+    .union(assets.edgesWith(assets))
+    .layout({
+      name: 'fcose',
+      animate: false,
+      randomize: true,
+      quality: assets.length > 1000 ? 'draft' : 'default',
+      nodeRepulsion: () => 6500,
+      idealEdgeLength: () => 90,
+      nodeSeparation: 90,
+      packComponents: true,
+      // Assets that talk to no one are tiled aside, spaced for their labels.
+      tile: true,
+      tilingPaddingVertical: 30,
+      tilingPaddingHorizontal: 70,
+      fit: false,
+    } as cytoscape.LayoutOptions)
+    .run();
+  cy.fit(assets, 24);
 }
 
-/** Moves and resizes each level's band to enclose its assets where they now are. */
+/** Shows each level's band again, moved and resized to enclose its assets where they are. */
 export function fitBands(cy: Core): void {
   const assets = cy.nodes('[!band]');
   const nodes = assets.map((n: NodeSingular) => ({ id: n.id(), purdue: n.data('level') }));
@@ -56,5 +49,6 @@ export function fitBands(cy: Core): void {
       band.data({ w: b.x2 - b.x1, h: b.y2 - b.y1 });
       band.position({ x: (b.x1 + b.x2) / 2, y: (b.y1 + b.y2) / 2 });
     }
+    cy.nodes('[?band]').removeClass('hidden');
   });
 }

@@ -204,7 +204,15 @@ function NetworkMap({ graph, focus }: { graph: Graph; focus?: string }) {
               type="button"
               aria-pressed={layout === l}
               className={layout === l ? 'on' : undefined}
-              disabled={busy}
+              // A force layout of thousands of assets would hold the page for a minute.
+              disabled={busy || (l === 'clusters' && built.nodes > LARGE_MAP)}
+              title={
+                l === 'layers'
+                  ? 'Assets in their Purdue levels'
+                  : built.nodes > LARGE_MAP
+                    ? `Clusters are drawn for up to ${count(LARGE_MAP)} assets`
+                    : 'Assets that talk to each other, together'
+              }
               onClick={() => void changeLayout(l)}
             >
               {l === 'layers' ? 'Purdue layers' : 'Clusters'}
