@@ -48,6 +48,22 @@ function byAddress(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** When each MAC was on the wire, over every IP whose frames carried it. */
+function macSpans(obs: Observations): Map<string, { first: number; last: number }> {
+  const spans = new Map<string, { first: number; last: number }>();
+  for (const n of obs.nodes.values()) {
+    for (const [mac, s] of n.macs) {
+      const span = spans.get(mac);
+      if (!span) spans.set(mac, { first: s.first, last: s.last });
+      else {
+        if (s.first < span.first) span.first = s.first;
+        if (s.last > span.last) span.last = s.last;
+      }
+    }
+  }
+  return spans;
+}
+
 export async function buildInventory(obs: Observations): Promise<Inventory> {
   await loadOui();
   obs.opsByNode();
@@ -110,6 +126,7 @@ export async function buildInventory(obs: Observations): Promise<Inventory> {
     p.as = side === (AS_CLIENT | AS_SERVER) ? 'both' : side === AS_CLIENT ? 'client' : 'server';
 
   const assets: Asset[] = [];
+  let spans: Map<string, { first: number; last: number }> | undefined;
   for (const [root, keys] of groups) {
     // A MAC known only as an IP's local MAC has no observations of its own.
     const nodes = keys.flatMap((k) => obs.nodes.get(k) ?? []);
@@ -126,11 +143,20 @@ export async function buildInventory(obs: Observations): Promise<Inventory> {
       for (const [key, f] of n.facts)
         for (const [value, evidence] of f.values) facts.push({ key, value, evidence });
     }
+    let first = Math.min(...nodes.map((n) => n.first));
+    let last = Math.max(...nodes.map((n) => n.last));
+    if (nodes.length === 0) {
+      // A router's MAC on other hosts' frames: it was on the wire when they were.
+      spans ??= macSpans(obs);
+      for (const mac of macs) {
+        const span = spans.get(mac);
+        if (span && span.first < first) first = span.first;
+        if (span && span.last > last) last = span.last;
+      }
+    }
     for (const mac of macs) {
       const vendor = macVendor(mac);
       if (vendor) {
-        const first = Math.min(...nodes.map((n) => n.first));
-        const last = Math.max(...nodes.map((n) => n.last));
         facts.push({
           key: 'mac_vendor',
           value: vendor,
@@ -200,8 +226,8 @@ export async function buildInventory(obs: Observations): Promise<Inventory> {
       protocols: protocolList,
       peers: [...(peersByRoot.get(root)?.values() ?? [])].sort((a, b) => b.packets - a.packets),
       facts,
-      first: Math.min(...nodes.map((n) => n.first)),
-      last: Math.max(...nodes.map((n) => n.last)),
+      first,
+      last,
     };
     if (vendor) asset.vendor = vendor;
     const model = latest(nodes, 'model')?.value;

@@ -67,6 +67,8 @@ describe('identity resolution', () => {
     const router = a.find((x) => x.macs.includes(ROUTER))!;
     expect(router.role.role).toBe('router');
     expect(router.role.reasons).toContain('mac-fronts-other-hosts');
+    // Known only from other hosts' frames, it was on the wire when they were.
+    expect([router.first, router.last]).toEqual([1_000, 2_000]);
     expect(byIp(PLC.ip)[0]!.macs).toEqual([PLC.mac]);
   });
 

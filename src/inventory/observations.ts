@@ -52,6 +52,9 @@ export interface Node {
 
 export interface MacSighting {
   flows: number;
+  /** When frames from the IP carried this MAC: the span a router's MAC, which has no node, is given. */
+  first: number;
+  last: number;
   /** Fewest routers between the IP and the sensor when its frames carried this MAC; -1 unknown. */
   hops: number;
 }
@@ -161,8 +164,8 @@ export class Observations implements EventSink {
     if (e.last > s.last) s.last = e.last;
     if (e.packets[0] > 0) c.active = true;
     if (e.packets[1] > 0) s.active = true;
-    if (e.client.ip && e.client.mac) sighting(c.macs, e.client.mac, hopsFromTtl(e.ttl?.[0] ?? 0));
-    if (e.server.ip && e.server.mac) sighting(s.macs, e.server.mac, hopsFromTtl(e.ttl?.[1] ?? 0));
+    if (e.client.ip && e.client.mac) sighting(c.macs, e.client.mac, hopsFromTtl(e.ttl?.[0] ?? 0), e.first, e.last);
+    if (e.server.ip && e.server.mac) sighting(s.macs, e.server.mac, hopsFromTtl(e.ttl?.[1] ?? 0), e.first, e.last);
     // Unrecognised conversations still say who talks to whom: `tcp/3389`.
     const app =
       e.app ??
@@ -258,7 +261,7 @@ export class Observations implements EventSink {
     n.active = true;
     if (e.at.ip && e.at.mac && !isGroupMac(e.at.mac)) {
       // An analyzer put this MAC with this IP only when the frame came from it: zero hops.
-      sighting(n.macs, e.at.mac, 0);
+      sighting(n.macs, e.at.mac, 0, e.evidence.ts, e.evidence.ts);
       if (BINDING_PROTOCOLS.has(e.protocol)) {
         const id = `${e.at.ip}|${e.at.mac}`;
         const b = this.bindings.get(id);
@@ -311,12 +314,14 @@ export class Observations implements EventSink {
   }
 }
 
-function sighting(m: Map<string, MacSighting>, mac: string, hops: number): void {
+function sighting(m: Map<string, MacSighting>, mac: string, hops: number, first: number, last: number): void {
   const s = m.get(mac);
-  if (!s) m.set(mac, { flows: 1, hops });
+  if (!s) m.set(mac, { flows: 1, hops, first, last });
   else {
     s.flows++;
     if (hops >= 0 && (s.hops < 0 || hops < s.hops)) s.hops = hops;
+    if (first < s.first) s.first = first;
+    if (last > s.last) s.last = last;
   }
 }
 

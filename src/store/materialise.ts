@@ -12,7 +12,7 @@ import { buildInventory } from '../inventory/assemble.js';
 import type { Asset } from '../inventory/types.js';
 import { Batched } from './batched.js';
 import { ipBytes, ipSortKey } from './ipnet.js';
-import { type Replayed, replay } from './replay.js';
+import { replay } from './replay.js';
 import type { AssetIpTable, AssetProtocolTable, AssetTable, Database, EndpointAssetTable } from './schema.js';
 import type { Dialect } from './types.js';
 
@@ -54,39 +54,19 @@ function assetRow(a: Asset): Insertable<AssetTable> {
   };
 }
 
-/**
- * An asset known only as a router's MAC on other hosts' frames has no observations of its own,
- * so the inventory gives it no first/last seen (±Infinity, which JSON and the API cannot
- * carry): it was on the wire when its MAC was.
- */
-function fillTimes(a: Asset, macSpans: Replayed['macSpans']): void {
-  if (Number.isFinite(a.first) && Number.isFinite(a.last)) return;
-  const spans = a.macs.flatMap((m) => macSpans.get(m) ?? []);
-  if (spans.length === 0) return;
-  const first = Math.min(...spans.map((s) => s.first));
-  const last = Math.max(...spans.map((s) => s.last));
-  if (!Number.isFinite(a.first)) a.first = first;
-  if (!Number.isFinite(a.last)) a.last = last;
-  for (const f of a.facts) {
-    if (!Number.isFinite(f.evidence.first)) f.evidence.first = first;
-    if (!Number.isFinite(f.evidence.last)) f.evidence.last = last;
-  }
-}
-
 /** Rebuilds and writes the inventory; returns its assets (written unless a newer one already was). */
 export async function rebuildInventory(db: Kysely<Database>, dialect: Dialect): Promise<{ assets: Asset[] }> {
   const tx =
     dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction();
-  const { gen, obs, macSpans } = await tx.execute(async (trx) => {
+  const { gen, obs } = await tx.execute(async (trx) => {
     const state = await trx
       .selectFrom('store_state')
       .select('rows_gen')
       .where('id', '=', 1)
       .executeTakeFirstOrThrow();
-    return { gen: state.rows_gen, ...(await replay(trx)) };
+    return { gen: state.rows_gen, obs: await replay(trx) };
   });
   const { assets } = await buildInventory(obs);
-  for (const a of assets) fillTimes(a, macSpans);
   await db.transaction().execute(async (trx) => {
     // Take the write lock first (PostgreSQL: the row; SQLite: the database), then compare.
     await trx.updateTable('store_state').set({ built_gen: sql`built_gen` }).where('id', '=', 1).execute();

@@ -27,24 +27,8 @@ function ttlFor(hops: number | null): number {
   return hops === null || hops < 0 ? 0 : 255 - hops;
 }
 
-export interface Replayed {
-  obs: Observations;
-  /** When each MAC was first and last on the wire, whichever IP it carried. */
-  macSpans: Map<string, { first: number; last: number }>;
-}
-
-export async function replay(db: Kysely<Database>): Promise<Replayed> {
+export async function replay(db: Kysely<Database>): Promise<Observations> {
   const obs = new Observations();
-  const macSpans = new Map<string, { first: number; last: number }>();
-  const span = (mac: string, first: number, last: number) => {
-    if (!mac) return;
-    const s = macSpans.get(mac);
-    if (!s) macSpans.set(mac, { first, last });
-    else {
-      if (first < s.first) s.first = first;
-      if (last > s.last) s.last = last;
-    }
-  };
   const endpoints = await db.selectFrom('endpoints').select(['key', 'first_seen']).orderBy('id').execute();
   for (const e of endpoints) obs.node(e.key, e.first_seen);
 
@@ -75,7 +59,6 @@ export async function replay(db: Kysely<Database>): Promise<Replayed> {
     evidence: f.frame === null ? { source: f.source, ts } : { source: f.source, ts, frame: f.frame },
   });
   for (const f of facts) {
-    span(f.mac, f.first_seen, f.last_seen);
     obs.emit(sighting(f, f.first_seen));
     const node = endpointKey(endpoint(f.ip, f.mac));
     if (f.fact_key === '' || !node) continue;
@@ -117,8 +100,6 @@ export async function replay(db: Kysely<Database>): Promise<Replayed> {
     .orderBy('app')
     .execute();
   for (const f of flows) {
-    span(f.client_mac, f.first_seen, f.last_seen);
-    span(f.server_mac, f.first_seen, f.last_seen);
     const event: LineguardEvent = {
       kind: 'flow.observed',
       client: endpoint(f.client_ip, f.client_mac),
@@ -178,5 +159,5 @@ export async function replay(db: Kysely<Database>): Promise<Replayed> {
   obs.sources.clear();
   for (const s of await db.selectFrom('sources').select('name').orderBy('name').execute())
     obs.sources.add(s.name);
-  return { obs, macSpans };
+  return obs;
 }

@@ -21,27 +21,11 @@ const DAY = 86_400_000;
 const PLC = `mac:${PLANT.plcPress.mac}`;
 const HMI = `mac:${PLANT.hmi.mac}`;
 
-/**
- * buildInventory run on the events themselves. An asset seen only as a router's MAC has no
- * times there (±Infinity); the store gives it the span of the frames that carried the MAC.
- */
+/** buildInventory run on the events themselves. */
 async function direct(events: readonly LineguardEvent[]): Promise<Asset[]> {
   const obs = new Observations();
   for (const e of events) obs.emit(e);
-  const { assets } = await buildInventory(obs);
-  for (const a of assets) {
-    if (Number.isFinite(a.first)) continue;
-    const times = events.flatMap((e) =>
-      e.kind === 'flow.observed' &&
-      (a.macs.includes(e.client.mac ?? '') || a.macs.includes(e.server.mac ?? ''))
-        ? [e.first, e.last]
-        : [],
-    );
-    a.first = Math.min(...times);
-    a.last = Math.max(...times);
-    for (const f of a.facts) [f.evidence.first, f.evidence.last] = [a.first, a.last];
-  }
-  return assets;
+  return (await buildInventory(obs)).assets;
 }
 
 async function allRows(store: Store): Promise<AssetRow[]> {
