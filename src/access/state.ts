@@ -4,7 +4,7 @@
  * which must work without the CA passphrase.
  */
 import { existsSync } from 'node:fs';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { AuditLog } from './audit/log.js';
 import { openAccessDb } from './db/open.js';
@@ -39,8 +39,24 @@ export interface AccessState {
 }
 
 export async function openAccessState(opts: StateOptions): Promise<AccessState> {
-  if (opts.mustExist && opts.dbPath !== ':memory:' && !existsSync(opts.dbPath))
-    throw new AccessError('ACCESS_NOT_FOUND', `no gateway database at ${opts.dbPath}`);
+  if (opts.mustExist && opts.dbPath !== ':memory:') {
+    if (!existsSync(opts.dbPath))
+      throw new AccessError('ACCESS_NOT_FOUND', `no gateway database at ${opts.dbPath}`);
+    // Never migrate someone else's SQLite file into a gateway database.
+    const probe = new Database(opts.dbPath, { readonly: true, fileMustExist: true });
+    try {
+      const ours = probe
+        .prepare("select 1 from sqlite_master where type = 'table' and name = 'access_migration'")
+        .get();
+      if (ours === undefined)
+        throw new AccessError('ACCESS_NOT_FOUND', `${opts.dbPath} is not a gateway database`);
+    } catch (e) {
+      if (e instanceof AccessError) throw e;
+      throw new AccessError('ACCESS_NOT_FOUND', `${opts.dbPath}: ${(e as Error).message}`);
+    } finally {
+      probe.close();
+    }
+  }
   const clock = opts.clock ?? Date.now;
   const { db, sqlite } = await openAccessDb(opts.dbPath);
   try {
