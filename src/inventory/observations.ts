@@ -164,8 +164,10 @@ export class Observations implements EventSink {
     if (e.last > s.last) s.last = e.last;
     if (e.packets[0] > 0) c.active = true;
     if (e.packets[1] > 0) s.active = true;
-    if (e.client.ip && e.client.mac) sighting(c.macs, e.client.mac, hopsFromTtl(e.ttl?.[0] ?? 0), e.first, e.last);
-    if (e.server.ip && e.server.mac) sighting(s.macs, e.server.mac, hopsFromTtl(e.ttl?.[1] ?? 0), e.first, e.last);
+    if (e.client.ip && e.client.mac)
+      sighting(c.macs, e.client.mac, hopsFromTtl(e.ttl?.[0] ?? 0), e.first, e.last);
+    if (e.server.ip && e.server.mac)
+      sighting(s.macs, e.server.mac, hopsFromTtl(e.ttl?.[1] ?? 0), e.first, e.last);
     // Unrecognised conversations still say who talks to whom: `tcp/3389`.
     const app =
       e.app ??
