@@ -17,13 +17,16 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { AccessError } from '../access/errors.js';
 import { StoreError } from '../store/errors.js';
 import type { Store } from '../store/types.js';
 import { CSRF_HEADER, registerAccess } from './access.js';
+import { fromAccessError, type HubAccess } from './access-gateway.js';
 import { CaptureJobs } from './captures.js';
 import { DEFAULT_WEB_ROOT, registerConsole } from './console.js';
 import type { Hub, HubContext } from './context.js';
 import { type ErrorCode, HubError, problem } from './errors.js';
+import { accessRoutes } from './routes/access.js';
 import { authRoutes } from './routes/auth.js';
 import { captureRoutes } from './routes/captures.js';
 import { inventoryRoutes } from './routes/inventory.js';
@@ -53,6 +56,8 @@ export interface HubOptions {
   logger?: FastifyServerOptions['logger'];
   /** How long closing waits for uploads still arriving before it cuts them off, ms. */
   shutdownGraceMs?: number;
+  /** The access gateway this hub serves (its API, console pages and security-key sign-in). */
+  access?: HubAccess;
 }
 
 export async function buildHub(opts: HubOptions): Promise<Hub> {
@@ -74,6 +79,7 @@ export async function buildHub(opts: HubOptions): Promise<Hub> {
     setup: opts.setup,
     version: opts.version,
     loginPerMinute: opts.loginPerMinute ?? 10,
+    access: opts.access,
   };
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
@@ -137,6 +143,7 @@ export async function buildHub(opts: HubOptions): Promise<Hub> {
   userRoutes(app, ctx);
   inventoryRoutes(app, ctx);
   captureRoutes(app, ctx);
+  if (opts.access) accessRoutes(app, ctx, opts.access);
   await registerConsole(app, opts.webRoot ?? DEFAULT_WEB_ROOT);
 
   // Closing lets uploads in progress finish (for a while), so none is cut off half-ingested.
@@ -154,6 +161,7 @@ function sendProblem(reply: FastifyReply, code: ErrorCode, detail: string): Fast
 /** Any error, as a catalogue code and a message that names the field or place. */
 function classify(err: FastifyError): [ErrorCode, string] {
   if (err instanceof HubError) return [err.code, err.detail];
+  if (err instanceof AccessError) return fromAccessError(err);
   if (err instanceof StoreError) {
     if (err.code === 'invalid') return ['LG_VALIDATION', `${err.field}: ${err.message}`];
     if (err.code === 'conflict') return ['LG_CONFLICT', `${err.field}: ${err.message}`];

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Store, User } from '../store/types.js';
+import type { HubAccess } from './access-gateway.js';
 import type { CaptureJobs } from './captures.js';
 import { Problem } from './schemas.js';
 import type { Sessions } from './sessions.js';
@@ -28,6 +29,8 @@ export interface HubContext {
   version: string;
   /** Sign-in attempts per client address per minute (login and setup). */
   loginPerMinute: number;
+  /** The access gateway, when this hub runs one. */
+  access: HubAccess | undefined;
 }
 
 /** Error answers every route may give, for the OpenAPI document and the serializer. */

@@ -1,6 +1,8 @@
 /** Sign-in, sign-out, who am I, and the first administrator's setup. */
 import { z } from 'zod';
 import { clearSessionCookie, setSessionCookie, signedIn } from '../access.js';
+import { keyStep } from '../access-gateway.js';
+import { KeyRequired } from '../access-schemas.js';
 import { type Hub, type HubContext, problems, publicUser } from '../context.js';
 import { HubError } from '../errors.js';
 import { hashPassword, verifyDummy, verifyPassword } from '../password.js';
@@ -16,9 +18,9 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
     {
       config: { access: 'public', rateLimit },
       schema: {
-        summary: 'Sign in with a user name and password',
+        summary: 'Sign in with a user name and password (then a security key, when the user has one)',
         body: LoginBody,
-        response: { 200: SessionAnswer, ...problems },
+        response: { 200: z.union([SessionAnswer, KeyRequired]), ...problems },
       },
     },
     async (req, reply) => {
@@ -43,6 +45,8 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
         throw new HubError('LG_BAD_CREDENTIALS', 'wrong user name or password');
       }
       throttle.succeed(name);
+      const key = ctx.access ? await keyStep(ctx.access, user) : undefined;
+      if (key) return key;
       // A session cookie planted before sign-in must not survive it (session fixation).
       const previous = req.cookies[SESSION_COOKIE];
       if (previous) await sessions.close(previous);

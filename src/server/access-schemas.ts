@@ -1,0 +1,326 @@
+/**
+ * The access API's shapes as zod schemas: inputs checked once at the edge (the gateway checks
+ * its own rules again), outputs checked on the way out and named in the OpenAPI document.
+ * Output schemas follow the gateway's types (`src/access/**`); the type provider keeps the
+ * handlers and these in step.
+ */
+import { z } from 'zod';
+import { ACCESS_EVENT_TYPES } from '../access/events.js';
+import { idSchema } from '../access/ids.js';
+import { isAction } from '../access/policy/actions.js';
+import { USER_ROLES, UserName } from './schemas.js';
+
+// ---- inputs -------------------------------------------------------------------------------
+
+/** One line of printable text: no control characters. */
+function line(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+}
+
+const AccessId = idSchema;
+const base64url = z
+  .string()
+  .min(1)
+  .max(16_384)
+  .regex(/^[\w-]*$/, 'must be base64url');
+const transports = z.array(z.enum(['ble', 'cable', 'hybrid', 'internal', 'nfc', 'smart-card', 'usb'])).max(8);
+
+/** What @simplewebauthn/browser hands back from a registration. */
+export const RegistrationResponse = z.strictObject({
+  id: base64url,
+  rawId: base64url,
+  type: z.literal('public-key'),
+  response: z.looseObject({
+    clientDataJSON: base64url,
+    attestationObject: base64url,
+    transports: transports.optional(),
+  }),
+  clientExtensionResults: z.looseObject({}),
+  authenticatorAttachment: z.enum(['cross-platform', 'platform']).optional(),
+});
+
+/** What @simplewebauthn/browser hands back from a login. */
+export const AuthenticationResponse = z.strictObject({
+  id: base64url,
+  rawId: base64url,
+  type: z.literal('public-key'),
+  response: z.looseObject({
+    clientDataJSON: base64url,
+    authenticatorData: base64url,
+    signature: base64url,
+    userHandle: base64url.optional(),
+  }),
+  clientExtensionResults: z.looseObject({}),
+  authenticatorAttachment: z.enum(['cross-platform', 'platform']).optional(),
+});
+
+const ceremony = z.string().regex(/^[\w-]{1,64}$/, 'must be the ceremony id the start step gave');
+
+export const KeyLoginFinishBody = z.strictObject({ ceremony, response: AuthenticationResponse });
+export const KeyRegisterFinishBody = z.strictObject({
+  ceremony,
+  response: RegistrationResponse,
+  name: line(100).describe('what the owner calls this key, e.g. "YubiKey on my keyring"'),
+});
+
+export const IdParams = z.strictObject({ id: AccessId });
+export const SessionIdParams = z.strictObject({ id: z.string().min(1).max(128) });
+
+export const NewAccessUserBody = z
+  .strictObject({
+    id: UserName.describe('the user name: the gateway user and the console account share it'),
+    name: line(200).describe('display name'),
+    kind: z.enum(['employee', 'supplier']),
+    supplier: AccessId.optional(),
+    groups: z.array(AccessId).max(64).default([]),
+    console: z
+      .strictObject({
+        role: z.enum(USER_ROLES),
+        password: z
+          .string()
+          .min(10, 'must be at least 10 characters')
+          .max(1024, 'must be at most 1024 characters'),
+      })
+      .optional()
+      .describe('also a console account with this role and password'),
+  })
+  .refine((v) => (v.kind === 'supplier') === (v.supplier !== undefined), {
+    message: 'a supplier user names its supplier; an employee names none',
+    path: ['supplier'],
+  });
+
+export const DisableBody = z.strictObject({ disabled: z.boolean() });
+export const NamedBody = z.strictObject({ id: AccessId, name: line(200) });
+
+export const NewAssetBody = z.strictObject({
+  id: AccessId,
+  name: line(200),
+  host: z
+    .string()
+    .min(1)
+    .max(253)
+    .regex(/^[\w.:-]+$/, 'must be a host name or an IP address'),
+  port: z.number().int().min(1).max(65535),
+  protocol: z.enum(['modbus', 's7', 'enip', 'tcp']),
+  zone: AccessId.optional(),
+  groups: z.array(AccessId).max(64).default([]),
+});
+
+export const PolicyBody = z.strictObject({
+  text: z.string().max(256 * 1024, 'a policy document is at most 256 KiB'),
+});
+
+const when = z.number().int().nonnegative().max(8.64e15);
+
+export const GrantRequestBody = z
+  .strictObject({
+    assets: z.array(AccessId).max(256).default([]),
+    zone: AccessId.optional(),
+    actions: z
+      .array(z.string().max(32))
+      .min(1)
+      .max(64)
+      .refine((xs) => xs.every(isAction), 'each action is connect or an operation such as modbus:read'),
+    startsAt: when.describe('ms since the epoch'),
+    endsAt: when.describe('ms since the epoch'),
+    reason: line(1000),
+  })
+  .refine((v) => v.assets.length > 0 !== (v.zone !== undefined), {
+    message: 'name either assets or a zone',
+    path: ['assets'],
+  });
+
+export const GrantStatusQuery = z.strictObject({
+  status: z.enum(['pending', 'approved', 'denied', 'revoked']).optional(),
+});
+export const NoteBody = z.strictObject({ note: z.string().max(1000).default('') });
+export const ExtendBody = z.strictObject({ endsAt: when });
+export const RevokeBody = z.strictObject({ reason: z.string().max(1000).default('') });
+
+export const RecordingQuery = z.strictObject({
+  user: AccessId.optional(),
+  asset: AccessId.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+export const AuditQuery = z.strictObject({
+  before: z.coerce.number().int().min(1).optional().describe('entries before this sequence number'),
+  type: z.enum(ACCESS_EVENT_TYPES).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export const AuditExportQuery = z.strictObject({ format: z.enum(['jsonl', 'cef']).default('jsonl') });
+
+// ---- outputs ------------------------------------------------------------------------------
+
+export const SecurityKey = z.object({
+  id: z.string(),
+  user: z.string(),
+  name: z.string(),
+  deviceType: z.enum(['singleDevice', 'multiDevice']),
+  backedUp: z.boolean(),
+  attestation: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().optional(),
+});
+
+export const CeremonyAnswer = z.object({
+  ceremony: z.string(),
+  options: z.record(z.string(), z.unknown()).describe('options for @simplewebauthn/browser'),
+});
+
+export const KeyRequired = CeremonyAnswer.extend({ keyRequired: z.literal(true) });
+
+const Identity = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['employee', 'supplier']),
+  supplier: z.string().optional(),
+  disabled: z.boolean(),
+  groups: z.array(z.string()),
+});
+
+export const AccessMe = z.object({
+  name: z.string(),
+  identity: Identity.nullable().describe('the gateway record; null until the account first needs one'),
+  approver: z.boolean(),
+  admin: z.boolean(),
+  keys: z.array(SecurityKey),
+  webauthn: z.boolean().describe('whether this hub offers security keys'),
+});
+
+export const AccessUserEntry = z.object({
+  name: z.string(),
+  console: z.object({ role: z.enum(USER_ROLES), disabled: z.boolean() }).nullable(),
+  identity: Identity.nullable(),
+  keys: z.number().int(),
+});
+
+export const Named = z.object({ id: z.string(), name: z.string() });
+
+export const AccessAsset = z.object({
+  id: z.string(),
+  name: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  protocol: z.string(),
+  zone: z.string().optional(),
+  groups: z.array(z.string()),
+  isolated: z.boolean(),
+});
+
+export const PolicyVersion = z.object({
+  version: z.number().int(),
+  text: z.string(),
+  author: z.string(),
+  createdAt: z.number(),
+});
+
+export const PolicyCheck = z.object({
+  problems: z.array(z.object({ message: z.string(), policy: z.string().optional() })),
+});
+
+export const Grant = z.object({
+  id: z.string(),
+  requester: z.string(),
+  assets: z.array(z.string()),
+  zone: z.string().optional(),
+  actions: z.array(z.string()),
+  startsAt: z.number(),
+  endsAt: z.number(),
+  reason: z.string(),
+  status: z.enum(['pending', 'approved', 'denied', 'revoked']),
+  approver: z.string().optional(),
+  decidedAt: z.number().optional(),
+  note: z.string().optional(),
+  createdAt: z.number(),
+});
+
+export const LiveSession = z.object({
+  id: z.string(),
+  protocol: z.string(),
+  user: z.string(),
+  device: z.string().optional(),
+  asset: z.string(),
+  source: z.string(),
+  startedAt: z.number(),
+  allowed: z.number().int(),
+  denied: z.number().int(),
+});
+
+export const Recording = z.object({
+  id: z.string(),
+  protocol: z.string(),
+  user: z.string(),
+  device: z.string().optional(),
+  asset: z.string(),
+  source: z.string(),
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+  endReason: z.string().optional(),
+});
+
+export const RecordedOperation = z.object({
+  seq: z.number().int(),
+  ts: z.number(),
+  action: z.string(),
+  code: z.string(),
+  target: z.string(),
+  decision: z.enum(['allow', 'deny']),
+  reasons: z.string(),
+  result: z.string(),
+});
+
+export const RecordedChunk = z.object({
+  seq: z.number().int(),
+  ts: z.number(),
+  dir: z.number().int().describe('0: client to asset, 1: asset to client'),
+  data: z.string().describe('the bytes, base64'),
+});
+
+export const RecordingDetail = z.object({
+  session: Recording,
+  operations: z.array(RecordedOperation),
+  chunks: z.array(RecordedChunk),
+});
+
+export const AuditEntry = z.object({
+  seq: z.number().int(),
+  ts: z.number(),
+  type: z.string(),
+  actor: z.string(),
+  subject: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  prev: z.string(),
+  hash: z.string(),
+});
+
+export const AuditVerify = z.union([
+  z.object({ ok: z.literal(true), entries: z.number().int(), head: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    entries: z.number().int(),
+    seq: z.number().int(),
+    problem: z.string(),
+    detail: z.string(),
+  }),
+]);
+
+for (const [id, schema] of Object.entries({
+  SecurityKey,
+  AccessMe,
+  AccessUserEntry,
+  AccessAsset,
+  PolicyVersion,
+  Grant,
+  LiveSession,
+  Recording,
+  RecordingDetail,
+  AuditEntry,
+})) {
+  z.globalRegistry.add(schema, { id });
+}
