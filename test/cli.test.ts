@@ -256,7 +256,7 @@ describe('lineguard demo', () => {
     const env = { ...process.env, LINEGUARD_DATABASE_URL: 'postgres://must-not-be-used.invalid/x' };
     const demo = new Running(['demo', '--port', '0'], env);
     try {
-      const [, url] = await demo.waitFor(/Console +(http:\/\/127\.0\.0\.1:\d+)/);
+      const [, url] = await demo.waitFor(/Console +(http:\/\/(?:127\.0\.0\.1|localhost):\d+)/);
       const [, user, password] = await demo.waitFor(/Sign in +(\S+) \/ (\S+)/);
       const [, folder] = await demo.waitFor(/Throw-away data in (\S+),/);
       expect(user).toBe('admin');

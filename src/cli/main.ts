@@ -79,12 +79,18 @@ export function buildProgram(): Command {
 
   program
     .command('serve')
-    .description('Run the hub: the HTTP API and the web console over the store')
+    .description(
+      'Run the hub: the HTTP API and the web console over the store, and the access gateway when LINEGUARD_CA_PASSPHRASE or LINEGUARD_CA_PASSPHRASE_FILE is set',
+    )
     .option('--db <url>', storeHelp.db)
     .option('--data-dir <dir>', storeHelp.dataDir)
     .option('--port <n>', 'port to listen on (0: any free port)', portNumber, 8440)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--max-upload <size>', 'largest capture upload, e.g. 512M or 2G (default 512M)', sizeArg)
+    .option(
+      '--public-url <url>',
+      "the console's URL as browsers reach it; security keys are bound to its host (default http://localhost:<port>; env LINEGUARD_PUBLIC_URL)",
+    )
     .addHelpText('after', EXIT_HELP)
     .action(async (flags) => {
       const { runServe } = await import('./serve-command.js');

@@ -1,10 +1,14 @@
-/** `lineguard serve`: the hub — API and web console — over the store. */
+/** `lineguard serve`: the hub — API and web console — over the store, with the access gateway. */
+import { mkdirSync } from 'node:fs';
+import { passphraseFromEnv } from '../access/ca/keybox.js';
+import type { HubAccess } from '../server/access-gateway.js';
 import { DEFAULT_MAX_UPLOAD } from '../server/app.js';
 import { startHub } from '../server/listen.js';
 import { SetupToken } from '../server/setup-token.js';
 import { openStore } from '../store/index.js';
 import type { CommandIO } from './analyze-command.js';
 import { EXIT } from './exit.js';
+import { accessStartError, freePort, keysPossible, openHubAccess, publicUrl } from './hub-access.js';
 
 export interface StoreFlags {
   db?: string;
@@ -15,6 +19,7 @@ export interface ServeFlags extends StoreFlags {
   port: number;
   host: string;
   maxUpload?: number;
+  publicUrl?: string;
 }
 
 export const DEFAULT_PORT = 8440;
@@ -47,19 +52,54 @@ export function untilSignal(io: CommandIO): Promise<void> {
   });
 }
 
+/** The gateway in this hub, its CA unlocked by LINEGUARD_CA_PASSPHRASE or …_FILE. */
+async function serveAccess(
+  flags: ServeFlags,
+  dataDir: string,
+  port: number,
+  io: CommandIO,
+): Promise<HubAccess> {
+  const url = publicUrl(flags.publicUrl, flags.host, port);
+  try {
+    const caPassphrase = passphraseFromEnv();
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const access = await openHubAccess({ dataDir, caPassphrase, publicUrl: url });
+    io.stdout.write(
+      keysPossible(url)
+        ? `Access gateway on, security keys for ${url.origin}\n`
+        : `Access gateway on; security keys off: ${url.origin} is an address, and browsers need a host name (--public-url)\n`,
+    );
+    return access;
+  } catch (e) {
+    return accessStartError(e);
+  }
+}
+
 export async function runServe(flags: ServeFlags, io: CommandIO): Promise<number> {
   const where = storeOptions(flags);
   const store = await openStore(where);
+  let access: HubAccess | undefined;
   try {
+    const gatewayWanted =
+      process.env.LINEGUARD_CA_PASSPHRASE !== undefined ||
+      process.env.LINEGUARD_CA_PASSPHRASE_FILE !== undefined;
+    // WebAuthn's origin names the port, so a free one is chosen before the gateway opens.
+    const port = gatewayWanted && flags.port === 0 ? await freePort(flags.host) : flags.port;
+    if (gatewayWanted) access = await serveAccess(flags, where.dataDir, port, io);
+    else
+      io.stdout.write(
+        'Access gateway off: set LINEGUARD_CA_PASSPHRASE or LINEGUARD_CA_PASSPHRASE_FILE to run it in this hub.\n',
+      );
     const setup = (await store.countUsers()) === 0 ? new SetupToken() : undefined;
     const hub = await startHub({
       store,
       version: VERSION,
       host: flags.host,
-      port: flags.port,
+      port,
       maxUploadBytes: flags.maxUpload ?? DEFAULT_MAX_UPLOAD,
       setup,
       logger: { level: 'warn', stream: process.stderr },
+      ...(access ? { access } : {}),
     });
     const db = store.dialect === 'sqlite' ? `SQLite in ${where.dataDir}` : 'PostgreSQL';
     io.stdout.write(`Lineguard hub ${VERSION} listening on ${hub.url} (${db})\n`);
@@ -75,6 +115,7 @@ export async function runServe(flags: ServeFlags, io: CommandIO): Promise<number
     await hub.close();
     return EXIT.ok;
   } finally {
+    await access?.gateway.close();
     await store.close();
   }
 }
