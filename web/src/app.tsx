@@ -25,6 +25,7 @@ import { Failed, Loading } from './ui/states.js';
 
 // The map pulls in cytoscape; load it only when someone opens the map.
 const MapPage = lazy(() => import('./pages/map.js').then((m) => ({ default: m.MapPage })));
+const AccessPage = lazy(() => import('./access/access-page.js').then((m) => ({ default: m.AccessPage })));
 
 type Auth =
   | { state: 'checking' }
@@ -37,6 +38,7 @@ const NAV: { href: string; label: string; pages: Route['page'][]; engineer?: boo
   { href: '/assets', label: 'Inventory', pages: ['inventory', 'asset'] },
   { href: '/map', label: 'Network map', pages: ['map'] },
   { href: '/upload', label: 'Upload capture', pages: ['upload'], engineer: true },
+  { href: '/access', label: 'Access', pages: ['access'] },
 ];
 
 export function App() {
@@ -139,6 +141,8 @@ function page(route: Route, canUpload: boolean) {
       ) : (
         <Failed what="the upload page" error="uploading captures needs the engineer role" />
       );
+    case 'access':
+      return <AccessPage section={route.section} {...(route.id !== undefined ? { id: route.id } : {})} />;
     case 'login':
     case 'setup':
       return null;

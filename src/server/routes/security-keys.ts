@@ -104,7 +104,7 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess):
         name: user.name,
         identity: identity ?? null,
         approver: isApprover(access, user.name),
-        admin: user.role === 'admin',
+        role: user.role,
         keys: identity && gw.webauthn ? await gw.webauthn.keys(identity.id) : [],
         webauthn: gw.webauthn !== undefined,
       };

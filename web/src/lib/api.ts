@@ -40,7 +40,12 @@ export function onSessionLost(fn: () => void): void {
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const CREDENTIAL_PATHS = ['/api/auth/login', '/api/auth/setup'];
+const CREDENTIAL_PATHS = [
+  '/api/auth/login',
+  '/api/auth/setup',
+  '/api/auth/key/start',
+  '/api/auth/key/finish',
+];
 
 /** The message a problem+json (or any) error response carries, read once. */
 export async function errorFrom(res: Response): Promise<ApiError> {

@@ -9,9 +9,40 @@ export type Route =
   | { page: 'asset'; id: string }
   | { page: 'map'; focus?: string }
   | { page: 'upload' }
+  | { page: 'access'; section: AccessSection; id?: string }
   | { page: 'login'; next?: string }
   | { page: 'setup'; token?: string }
   | { page: 'not-found'; path: string };
+
+/** The access pages, in the order of their tabs. */
+export const ACCESS_SECTIONS = [
+  'grants',
+  'sessions',
+  'recordings',
+  'keys',
+  'users',
+  'suppliers',
+  'policy',
+  'audit',
+] as const;
+export type AccessSection = (typeof ACCESS_SECTIONS)[number];
+
+function isAccessSection(s: string): s is AccessSection {
+  return (ACCESS_SECTIONS as readonly string[]).includes(s);
+}
+
+function parseAccess(path: string): Route {
+  const [, , section, id, ...rest] = path.split('/');
+  if (section === undefined) return { page: 'access', section: 'grants' };
+  if (!isAccessSection(section) || rest.length > 0) return { page: 'not-found', path };
+  if (id === undefined) return { page: 'access', section };
+  if (section !== 'recordings') return { page: 'not-found', path };
+  try {
+    return { page: 'access', section, id: decodeURIComponent(id) };
+  } catch {
+    return { page: 'not-found', path };
+  }
+}
 
 export function parseRoute(pathname: string, search: string): Route {
   const query = new URLSearchParams(search);
@@ -30,6 +61,7 @@ export function parseRoute(pathname: string, search: string): Route {
   }
   if (path === '/map') return withOptional({ page: 'map' }, 'focus', query.get('focus'));
   if (path === '/upload') return { page: 'upload' };
+  if (path === '/access' || path.startsWith('/access/')) return parseAccess(path);
   if (path === '/login') return withOptional({ page: 'login' }, 'next', safeNext(query.get('next')));
   if (path === '/setup') return withOptional({ page: 'setup' }, 'token', query.get('token'));
   return { page: 'not-found', path };
@@ -60,6 +92,8 @@ export function routeHref(r: Route): string {
       return r.focus ? `/map?focus=${encodeURIComponent(r.focus)}` : '/map';
     case 'upload':
       return '/upload';
+    case 'access':
+      return `/access/${r.section}${r.id !== undefined ? `/${encodeURIComponent(r.id)}` : ''}`;
     case 'login':
       return r.next ? `/login?next=${encodeURIComponent(r.next)}` : '/login';
     case 'setup':

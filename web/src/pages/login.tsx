@@ -1,22 +1,34 @@
-/** Sign-in, and the first administrator's setup with the one-time token the hub printed. */
+/**
+ * Sign-in (a password, then the user's security key when they have one; or a key alone), and
+ * the first administrator's setup with the one-time token the hub printed.
+ */
 import { type FormEvent, type ReactNode, useState } from 'react';
+import { answerWithKey, isKeyRequired, signInWithKey } from '../access/webauthn.js';
 import { errorText, postJson, type SessionInfo } from '../lib/api.js';
 import { Link } from '../ui/link.js';
 
 function useSubmit(path: string, onSession: (s: SessionInfo) => void) {
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'' | 'password' | 'key'>('');
   const [error, setError] = useState('');
-  const submit = async (body: Record<string, string>) => {
-    setBusy(true);
+  const attempt = async (step: 'password' | 'key', work: () => Promise<SessionInfo>) => {
+    setBusy(step);
     setError('');
     try {
-      onSession(await postJson<SessionInfo>(path, body));
+      onSession(await work());
     } catch (e) {
       setError(errorText(e));
-      setBusy(false);
+      setBusy('');
     }
   };
-  return { busy, error, submit };
+  const submit = (body: Record<string, string>) =>
+    attempt('password', async () => {
+      const answer = await postJson<unknown>(path, body);
+      if (!isKeyRequired(answer)) return answer as SessionInfo;
+      setBusy('key');
+      return answerWithKey(answer);
+    });
+  const withKey = () => attempt('key', signInWithKey);
+  return { busy, error, submit, withKey };
 }
 
 function Frame({ title, children }: { title: string; children: ReactNode }) {
@@ -35,7 +47,7 @@ function Frame({ title, children }: { title: string; children: ReactNode }) {
 }
 
 export function LoginPage({ onSession }: { onSession: (s: SessionInfo) => void }) {
-  const { busy, error, submit } = useSubmit('/api/auth/login', onSession);
+  const { busy, error, submit, withKey } = useSubmit('/api/auth/login', onSession);
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
@@ -57,10 +69,15 @@ export function LoginPage({ onSession }: { onSession: (s: SessionInfo) => void }
             {error}
           </p>
         ) : null}
-        <button type="submit" className="btn primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <button type="submit" className="btn primary" disabled={busy !== ''}>
+          {busy === 'password' ? 'Signing in…' : busy === 'key' ? 'Touch your security key…' : 'Sign in'}
         </button>
       </form>
+      <p>
+        <button type="button" className="btn" disabled={busy !== ''} onClick={() => void withKey()}>
+          Sign in with a security key
+        </button>
+      </p>
       <p className="muted small">
         First start? <Link href="/setup">Create the first administrator</Link> with the token the hub printed.
       </p>
@@ -117,7 +134,7 @@ export function SetupPage({ token, onSession }: { token?: string; onSession: (s:
             {error}
           </p>
         ) : null}
-        <button type="submit" className="btn primary" disabled={busy}>
+        <button type="submit" className="btn primary" disabled={busy !== ''}>
           {busy ? 'Creating…' : 'Create administrator'}
         </button>
       </form>

@@ -1,0 +1,180 @@
+/**
+ * What the access API answers, as zod schemas: checked on the way out and named in the OpenAPI
+ * document. They follow the gateway's types (`src/access/**`), the type provider keeps the
+ * handlers and these in step, and the console infers its types from them — so this module
+ * imports nothing that needs Node.
+ */
+import { z } from 'zod';
+import type { UserRole } from '../store/types.js';
+
+const CONSOLE_ROLES = ['admin', 'engineer', 'viewer'] as const satisfies readonly UserRole[];
+const everyRole: [Exclude<UserRole, (typeof CONSOLE_ROLES)[number]>] extends [never] ? true : never = true;
+void everyRole;
+
+export const SecurityKey = z.object({
+  id: z.string(),
+  user: z.string(),
+  name: z.string(),
+  deviceType: z.enum(['singleDevice', 'multiDevice']),
+  backedUp: z.boolean(),
+  attestation: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().optional(),
+});
+
+export const CeremonyAnswer = z.object({
+  ceremony: z.string(),
+  options: z.record(z.string(), z.unknown()).describe('options for @simplewebauthn/browser'),
+});
+
+export const KeyRequired = CeremonyAnswer.extend({ keyRequired: z.literal(true) });
+
+const Identity = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['employee', 'supplier']),
+  supplier: z.string().optional(),
+  disabled: z.boolean(),
+  groups: z.array(z.string()),
+});
+
+export const AccessMe = z.object({
+  name: z.string(),
+  identity: Identity.nullable().describe('the gateway record; null until the account first needs one'),
+  approver: z.boolean(),
+  role: z.enum(CONSOLE_ROLES).describe('your console role'),
+  keys: z.array(SecurityKey),
+  webauthn: z.boolean().describe('whether this hub offers security keys'),
+});
+
+export const AccessUserEntry = z.object({
+  name: z.string(),
+  console: z.object({ role: z.enum(CONSOLE_ROLES), disabled: z.boolean() }).nullable(),
+  identity: Identity.nullable(),
+  keys: z.number().int(),
+});
+
+export const Named = z.object({ id: z.string(), name: z.string() });
+
+export const AccessAsset = z.object({
+  id: z.string(),
+  name: z.string(),
+  host: z.string(),
+  port: z.number().int(),
+  protocol: z.string(),
+  zone: z.string().optional(),
+  groups: z.array(z.string()),
+  isolated: z.boolean(),
+});
+
+export const PolicyVersion = z.object({
+  version: z.number().int(),
+  text: z.string(),
+  author: z.string(),
+  createdAt: z.number(),
+});
+
+export const PolicyCheck = z.object({
+  problems: z.array(z.object({ message: z.string(), policy: z.string().optional() })),
+});
+
+export const Grant = z.object({
+  id: z.string(),
+  requester: z.string(),
+  assets: z.array(z.string()),
+  zone: z.string().optional(),
+  actions: z.array(z.string()),
+  startsAt: z.number(),
+  endsAt: z.number(),
+  reason: z.string(),
+  status: z.enum(['pending', 'approved', 'denied', 'revoked']),
+  approver: z.string().optional(),
+  decidedAt: z.number().optional(),
+  note: z.string().optional(),
+  createdAt: z.number(),
+});
+
+export const LiveSession = z.object({
+  id: z.string(),
+  protocol: z.string(),
+  user: z.string(),
+  device: z.string().optional(),
+  asset: z.string(),
+  source: z.string(),
+  startedAt: z.number(),
+  allowed: z.number().int(),
+  denied: z.number().int(),
+});
+
+export const Recording = z.object({
+  id: z.string(),
+  protocol: z.string(),
+  user: z.string(),
+  device: z.string().optional(),
+  asset: z.string(),
+  source: z.string(),
+  startedAt: z.number(),
+  endedAt: z.number().optional(),
+  endReason: z.string().optional(),
+});
+
+export const RecordedOperation = z.object({
+  seq: z.number().int(),
+  ts: z.number(),
+  action: z.string(),
+  code: z.string(),
+  target: z.string(),
+  decision: z.enum(['allow', 'deny']),
+  reasons: z.string(),
+  result: z.string(),
+});
+
+export const RecordedChunk = z.object({
+  seq: z.number().int(),
+  ts: z.number(),
+  dir: z.number().int().describe('0: client to asset, 1: asset to client'),
+  data: z.string().describe('the bytes, base64'),
+});
+
+export const RecordingDetail = z.object({
+  session: Recording,
+  operations: z.array(RecordedOperation),
+  chunks: z.array(RecordedChunk),
+});
+
+export const AuditEntry = z.object({
+  seq: z.number().int(),
+  ts: z.number(),
+  type: z.string(),
+  actor: z.string(),
+  subject: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  prev: z.string(),
+  hash: z.string(),
+});
+
+export const AuditVerify = z.union([
+  z.object({ ok: z.literal(true), entries: z.number().int(), head: z.string() }),
+  z.object({
+    ok: z.literal(false),
+    entries: z.number().int(),
+    seq: z.number().int(),
+    problem: z.string(),
+    detail: z.string(),
+  }),
+]);
+
+for (const [id, schema] of Object.entries({
+  SecurityKey,
+  AccessMe,
+  AccessUserEntry,
+  AccessAsset,
+  PolicyVersion,
+  Grant,
+  LiveSession,
+  Recording,
+  RecordingDetail,
+  AuditEntry,
+})) {
+  z.globalRegistry.add(schema, { id });
+}

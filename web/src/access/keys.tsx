@@ -1,0 +1,91 @@
+/** Your security keys: the list, and registering another (several per person are allowed). */
+import { type FormEvent, useState } from 'react';
+import { dateTime } from '../lib/format.js';
+import { useAction } from './action.js';
+import type { AccessMe } from './types.js';
+import { registerKey } from './webauthn.js';
+
+export function KeysSection({ me, onChange }: { me: AccessMe; onChange: () => void }) {
+  const { busy, error, run } = useAction();
+  const [name, setName] = useState('');
+  const [added, setAdded] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const keyName = name.trim() || 'Security key';
+    void run(
+      () => registerKey(keyName),
+      () => {
+        setAdded(keyName);
+        setName('');
+        onChange();
+      },
+    );
+  };
+  return (
+    <>
+      <section className="card" aria-labelledby="keys-h">
+        <h2 id="keys-h">My security keys</h2>
+        {me.keys.length === 0 ? (
+          <p className="muted">
+            No key yet. With a key, signing in asks for it after your password, or takes it alone.
+          </p>
+        ) : (
+          <table className="grid-table" data-testid="key-list">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Kind</th>
+                <th>Registered</th>
+                <th>Last used</th>
+              </tr>
+            </thead>
+            <tbody>
+              {me.keys.map((k) => (
+                <tr key={k.id}>
+                  <td>{k.name}</td>
+                  <td>{k.deviceType === 'singleDevice' ? 'hardware key' : 'synced passkey'}</td>
+                  <td>{dateTime(k.createdAt)}</td>
+                  <td>{k.lastUsedAt ? dateTime(k.lastUsedAt) : 'never'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="card" aria-labelledby="add-key-h">
+        <h2 id="add-key-h">Add a security key</h2>
+        {me.webauthn ? (
+          <form className="form row" onSubmit={submit}>
+            <label>
+              Key name
+              <input
+                name="key-name"
+                value={name}
+                maxLength={100}
+                placeholder="e.g. YubiKey on my keyring"
+                onChange={(e) => setName(e.target.value)}
+              />
+            </label>
+            <button type="submit" className="btn primary" disabled={busy}>
+              {busy ? 'Touch your key…' : 'Register a security key'}
+            </button>
+          </form>
+        ) : (
+          <p className="muted">
+            Security keys are off on this hub: it needs a host name as its public URL (--public-url).
+          </p>
+        )}
+        {error ? (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {added && !error ? (
+          <p role="status" className="muted">
+            Registered “{added}”.
+          </p>
+        ) : null}
+      </section>
+    </>
+  );
+}
