@@ -75,7 +75,7 @@ export function LoginPage({ onSession }: { onSession: (s: SessionInfo) => void }
       </form>
       <p>
         <button type="button" className="btn" disabled={busy !== ''} onClick={() => void withKey()}>
-          Sign in with a security key
+          Use a security key
         </button>
       </p>
       <p className="muted small">

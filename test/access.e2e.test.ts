@@ -1,0 +1,286 @@
+/**
+ * Security keys and the access pages end to end, in Debian's Chromium with a CDP virtual
+ * authenticator, against the real hub with its access gateway (WebAuthn bound to
+ * http://localhost:<port>): a key registered on the console's own page, sign-in by password
+ * then key and by the key alone; a replayed assertion refused; an assertion made on another
+ * origin (a phishing page on another port) and relayed by its server refused on origin; a key
+ * without user verification refused by the browser. Then a supplier's request approved on the
+ * grants page, and a bad policy shown with Cedar's error while the previous stays in force.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_SUPPLIER_USER, seedDemoAccess } from '../src/cli/demo-access.js';
+import { freePort, openHubAccess } from '../src/cli/hub-access.js';
+import type { HubAccess } from '../src/server/access-gateway.js';
+import { type RunningHub, startHub } from '../src/server/listen.js';
+import { hashPassword } from '../src/server/password.js';
+import { openStore } from '../src/store/index.js';
+import type { Store } from '../src/store/types.js';
+import { CHROMIUM, chromiumAvailable, WEB_ROOT } from './console.js';
+import { REPO } from './shared.js';
+
+const BROWSER_BUNDLE = join(REPO, 'node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js');
+const ADMIN = { name: 'admin', password: 'access-e2e-password' };
+
+interface Relayed {
+  status: number;
+  body: { code?: string; detail?: string };
+  origin: string;
+  cookie: boolean;
+}
+
+/**
+ * The phishing site: another origin (same host, another port), whose server fetches a real
+ * challenge from the hub, has the visitor's browser sign it, and relays the answer.
+ */
+function phishingSite(hub: string): Server {
+  const page = `<!doctype html><meta charset="utf-8"><title>Lineguard sign-in</title>
+<script src="/swa.js"></script>
+<script>
+async function phish() {
+  const c = await (await fetch('/challenge', { method: 'POST' })).json();
+  const response = await SimpleWebAuthnBrowser.startAuthentication({ optionsJSON: c.options });
+  const origin = JSON.parse(atob(response.response.clientDataJSON.replace(/-/g, '+').replace(/_/g, '/'))).origin;
+  const r = await fetch('/relay', { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ceremony: c.ceremony, response }) });
+  return { ...(await r.json()), origin };
+}
+</script>`;
+  return createServer(async (req, res) => {
+    if (req.url === '/swa.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript' }).end(readFileSync(BROWSER_BUNDLE));
+    } else if (req.url === '/challenge') {
+      const r = await fetch(`${hub}/api/auth/key/start`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text());
+    } else if (req.url === '/relay') {
+      const chunks: Buffer[] = [];
+      for await (const c of req) chunks.push(c as Buffer);
+      const r = await fetch(`${hub}/api/auth/key/finish`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.concat(chunks),
+      });
+      const relayed = { status: r.status, body: await r.json(), cookie: r.headers.getSetCookie().length > 0 };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(relayed));
+    } else {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(page);
+    }
+  });
+}
+
+describe.skipIf(!chromiumAvailable())('security keys and access pages in a browser', () => {
+  let dir: string;
+  let store: Store;
+  let access: HubAccess;
+  let hub: RunningHub;
+  let url: string;
+  let phish: Server;
+  let phishUrl: string;
+  let context: BrowserContext;
+  let page: Page;
+  let cdp: CDPSession;
+  let authenticator: string;
+  /** The body the console's own page sent to finish its last key sign-in. */
+  let lastKeyFinish: string | undefined;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(join(WEB_ROOT, 'index.html')))
+      throw new Error(`${WEB_ROOT}/index.html is missing: run npm run build first`);
+    dir = mkdtempSync(join(tmpdir(), 'lineguard-access-e2e-'));
+    store = await openStore({ dataDir: dir });
+    await store.createUser({
+      name: ADMIN.name,
+      role: 'admin',
+      passwordHash: await hashPassword(ADMIN.password),
+    });
+    await store.createUser({
+      name: DEMO_SUPPLIER_USER,
+      role: 'viewer',
+      passwordHash: await hashPassword('supplier-password'),
+    });
+    const port = await freePort('127.0.0.1');
+    url = `http://localhost:${port}`;
+    access = await openHubAccess({
+      dataDir: dir,
+      caPassphrase: randomBytes(24).toString('base64url'),
+      publicUrl: new URL(url),
+    });
+    await seedDemoAccess(access, ADMIN.name);
+    hub = await startHub({ store, version: 'e2e', host: '127.0.0.1', port, webRoot: WEB_ROOT, access });
+    phish = phishingSite(url);
+    await new Promise<void>((resolve) => phish.listen(0, '127.0.0.1', resolve));
+    const addr = phish.address();
+    phishUrl = `http://localhost:${typeof addr === 'object' && addr ? addr.port : 0}`;
+
+    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 900 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(30_000);
+    page.on('pageerror', (e) => errors.push(`page error: ${e.message}`));
+    page.on('request', (r) => {
+      if (r.url().endsWith('/api/auth/key/finish')) lastKeyFinish = r.postData() ?? undefined;
+    });
+    cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    ({ authenticatorId: authenticator } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'usb',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    }));
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await new Promise((resolve) => (phish ? phish.close(resolve) : resolve(undefined)));
+    await hub?.close();
+    await access?.gateway.close();
+    await store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const signOut = async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  };
+  /** Signed in: the console is back where the user was, with its sign-out button. */
+  const signedInView = () => page.getByRole('button', { name: 'Sign out' }).waitFor();
+  const keyLogins = async () =>
+    (await access.gateway.audit.list({ type: 'access.login', limit: 1000 })).length;
+  const sessionCount = async () =>
+    (await page.context().request.get(`${url}/api/auth/me`)).status() === 200 ? 'signed in' : 'signed out';
+
+  it('registers a security key on the console’s own page', async () => {
+    await page.goto(url);
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel('User name').fill(ADMIN.name);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' }).click();
+    await page.getByRole('navigation', { name: 'Access' }).getByRole('link', { name: 'My keys' }).click();
+    await page.getByLabel('Key name').fill('Virtual key');
+    await page.getByRole('button', { name: 'Register a security key' }).click();
+    await page.getByTestId('key-list').getByRole('cell', { name: 'Virtual key' }).waitFor();
+
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId: authenticator });
+    expect(credentials).toHaveLength(1);
+    expect(credentials[0]).toMatchObject({ rpId: 'localhost', isResidentCredential: true });
+    const keys = await access.gateway.webauthn!.keys(ADMIN.name);
+    expect(keys).toMatchObject([{ name: 'Virtual key', deviceType: 'singleDevice' }]);
+  });
+
+  it('signs in with the password, then the key', async () => {
+    await signOut();
+    const before = await keyLogins();
+    await page.getByLabel('User name').fill(ADMIN.name);
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signedInView();
+    expect(await keyLogins()).toBe(before + 1);
+    expect(lastKeyFinish).toBeDefined();
+  });
+
+  it('signs in with the key alone; the same assertion replayed is refused', async () => {
+    await signOut();
+    lastKeyFinish = undefined;
+    await page.getByRole('button', { name: 'Use a security key' }).click();
+    await signedInView();
+    expect(lastKeyFinish).toBeDefined();
+    const before = await keyLogins();
+    const replay = await fetch(`${url}/api/auth/key/finish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: lastKeyFinish,
+    });
+    expect(replay.status).toBe(401);
+    expect(((await replay.json()) as { code: string }).code).toBe('LG_KEY_REJECTED');
+    expect(replay.headers.getSetCookie()).toEqual([]);
+    expect(await keyLogins()).toBe(before);
+  });
+
+  it('refuses an assertion made on another origin and relayed (phishing)', async () => {
+    const before = await keyLogins();
+    await page.goto(phishUrl);
+    const relayed = (await page.evaluate('phish()')) as Relayed;
+    // The browser did sign — for the page it was on — and the hub refused it for that reason.
+    expect(relayed.origin).toBe(phishUrl);
+    expect(relayed.status).toBe(401);
+    expect(relayed.body.detail).toMatch(/origin/i);
+    expect(relayed.cookie).toBe(false);
+    expect(await keyLogins()).toBe(before);
+    const refused = await access.gateway.audit.list({ type: 'access.login.refused', limit: 1000 });
+    expect(String(refused.at(-1)?.data.why)).toMatch(/origin/i);
+  });
+
+  it('gets no session from a key that cannot verify its user', async () => {
+    await page.goto(url);
+    await signedInView();
+    await signOut();
+    await cdp.send('WebAuthn.setUserVerified', { authenticatorId: authenticator, isUserVerified: false });
+    try {
+      await page.getByRole('button', { name: 'Use a security key' }).click();
+      await page.getByRole('alert').waitFor();
+      expect(await sessionCount()).toBe('signed out');
+    } finally {
+      await cdp.send('WebAuthn.setUserVerified', { authenticatorId: authenticator, isUserVerified: true });
+    }
+  });
+
+  it("approves a supplier's pending request on the grants page", async () => {
+    await page.getByRole('button', { name: 'Use a security key' }).click();
+    await signedInView();
+    await page.goto(`${url}/access/grants`);
+    const [pending] = await access.gateway.grants.list({ status: 'pending' });
+    expect(pending?.requester).toBe(DEMO_SUPPLIER_USER);
+    const row = page.locator(`tr[data-grant="${pending!.id}"]`);
+    await row.getByRole('button', { name: 'Approve' }).click();
+    await page.locator(`tr[data-grant="${pending!.id}"][data-status="approved"]`).waitFor();
+    expect((await access.gateway.grants.get(pending!.id))?.status).toBe('approved');
+  });
+
+  it("shows a bad policy with Cedar's error and keeps the previous in force", async () => {
+    const version = access.gateway.policies.version;
+    await page.getByRole('navigation', { name: 'Access' }).getByRole('link', { name: 'Policy' }).click();
+    await page.getByTestId('policy-in-force').waitFor();
+    await page
+      .getByLabel('Policy text')
+      .fill('permit (principal, action == Action::"modbus:wrte", resource);');
+    await page.getByRole('button', { name: 'Put in force' }).click();
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.textContent()).toContain(`Version ${version} stays in force`);
+    expect(await alert.textContent()).toMatch(/modbus:wrte/);
+    expect(access.gateway.policies.version).toBe(version);
+  });
+
+  it('raised no script errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
