@@ -3,10 +3,14 @@
  * `plc` — a minimal Modbus/TCP server answering Read Holding Registers (and exception 01 to
  * anything else) as fast as a loopback socket allows; `load` — a client that measures
  * round trips one at a time (latency) or keeps C connections busy for a while (throughput).
+ * Each reports its thread id so the main thread can read its CPU time (thread-cpu.ts), and
+ * with `cpu` set pins itself to that core first.
  */
+import { execFileSync } from 'node:child_process';
 import { connect, createServer, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { parentPort, workerData } from 'node:worker_threads';
+import { threadId } from './thread-cpu.js';
 
 /** A client certificate for an mTLS listener. */
 export interface ClientTls {
@@ -15,10 +19,16 @@ export interface ClientTls {
   key: string;
 }
 
-export type WorkerJob =
+export type WorkerJob = { cpu?: number } & (
   | { role: 'plc' }
   | { role: 'latency'; port: number; requests: number; warmup: number; tls?: ClientTls }
-  | { role: 'throughput'; port: number; connections: number; seconds: number; tls?: ClientTls };
+  | { role: 'throughput'; port: number; connections: number; seconds: number; tls?: ClientTls }
+);
+
+/** A throughput worker's messages: its thread as the measured window opens, then the count. */
+export type ThroughputMessage =
+  | { kind: 'start'; tid: number }
+  | { kind: 'done'; requests: number; seconds: number };
 
 export interface LatencyResult {
   rtts: Float64Array;
@@ -66,7 +76,7 @@ function plc(): void {
   });
   server.listen(0, '127.0.0.1', () => {
     const a = server.address();
-    parentPort!.postMessage({ port: typeof a === 'object' && a !== null ? a.port : 0 });
+    parentPort!.postMessage({ port: typeof a === 'object' && a !== null ? a.port : 0, tid: threadId() });
   });
 }
 
@@ -136,6 +146,7 @@ async function throughput(
   tls?: ClientTls,
 ): Promise<void> {
   const clients = await Promise.all(Array.from({ length: connections }, () => Client.open(port, tls)));
+  parentPort!.postMessage({ kind: 'start', tid: threadId() } satisfies ThroughputMessage);
   const end = performance.now() + seconds * 1000;
   let done = 0;
   await Promise.all(
@@ -148,9 +159,10 @@ async function throughput(
     }),
   );
   for (const c of clients) c.socket.destroy();
-  parentPort!.postMessage({ requests: done, seconds });
+  parentPort!.postMessage({ kind: 'done', requests: done, seconds } satisfies ThroughputMessage);
 }
 
+if (job.cpu !== undefined) execFileSync('taskset', ['-pc', String(job.cpu), String(threadId())]);
 if (job.role === 'plc') plc();
 else if (job.role === 'latency') void latency(job.port, job.requests, job.warmup, job.tls);
 else void throughput(job.port, job.connections, job.seconds, job.tls);

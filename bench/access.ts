@@ -12,17 +12,28 @@
  *   - decisions/s through the decision cache (the proxies' path, target ≥ 1 M/s) and through
  *     Cedar alone (no cache).
  * Each figure is the median of R rounds that alternate direct, plain proxy and mTLS proxy.
+ *
+ * Three parties share the machine's cores: the load client, the PLC and the gateway (with its
+ * recording worker). For each throughput run the CPU time of every thread is read from the
+ * kernel (thread-cpu.ts) and reported per request, with the time it waited for a core: on two
+ * cores the direct run has one busy thread per core and the proxied run three, so requests/s
+ * alone cannot say whether the proxy is slow or just outnumbered. `--pin` gives the comparison
+ * a deployment would see: client and PLC share core 0 in both runs, the gateway (and every
+ * other thread of the process) has core 1 to itself.
  * Flags: --requests N per round (default 5000) --connections C (8) --seconds S per round (1)
- *        --rounds R (5) --decisions N (2000000) --json FILE (also write the figures as JSON).
+ *        --rounds R (5) --decisions N (2000000) --pin --json FILE (also write the figures as JSON).
  */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { authorize } from '../src/access/policy/cedar.js';
 import { contextOf, entitiesOf, fixedKey } from '../src/access/policy/decider.js';
 import type { AccessRequest, Target } from '../src/access/policy/decision.js';
 import { deviceCsr, seedPlant, testGateway } from '../src/access/testing/gateway.js';
-import type { ClientTls, WorkerJob } from './access-worker.js';
+import type { ClientTls, ThroughputMessage, WorkerJob } from './access-worker.js';
+import { type Sched, snapshot, split, threadId } from './thread-cpu.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -31,6 +42,7 @@ const { values: flags } = parseArgs({
     seconds: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '5' },
     decisions: { type: 'string', default: '2000000' },
+    pin: { type: 'boolean', default: false },
     json: { type: 'string' },
   },
 });
@@ -39,12 +51,22 @@ const CONNECTIONS = Number(flags.connections);
 const SECONDS = Number(flags.seconds);
 const ROUNDS = Number(flags.rounds);
 const DECISIONS = Number(flags.decisions);
+/** With --pin: the cores of the load (client, PLC) and of the gateway. */
+const LOAD_CPU = flags.pin ? 0 : undefined;
+if (flags.pin) execFileSync('taskset', ['-apc', '1', String(process.pid)]);
 
-function run<T>(job: WorkerJob, keep = false): Promise<{ result: T; worker: Worker }> {
+function start(job: WorkerJob): Worker {
   // A worker does not inherit `--import tsx`: the bootstrap registers tsx, then loads the TypeScript.
   const url = new URL('./access-worker.ts', import.meta.url).href;
   const boot = `import('tsx/esm/api').then((t) => { t.register(); return import(${JSON.stringify(url)}); });`;
-  const w = new Worker(boot, { eval: true, workerData: job });
+  return new Worker(boot, {
+    eval: true,
+    workerData: LOAD_CPU === undefined ? job : { ...job, cpu: LOAD_CPU },
+  });
+}
+
+function run<T>(job: WorkerJob, keep = false): Promise<{ result: T; worker: Worker }> {
+  const w = start(job);
   return new Promise((resolve, reject) => {
     w.once('message', (result: T) => {
       if (!keep) void w.terminate();
@@ -70,18 +92,56 @@ async function latency(port: number, tls?: ClientTls): Promise<{ p50: number; p9
   return { p50: pct(result.rtts, 50), p99: pct(result.rtts, 99) };
 }
 
-async function throughput(port: number, tls?: ClientTls): Promise<number> {
-  const { result } = await run<{ requests: number; seconds: number }>({
+/** CPU per request of each party (µs on a core, µs waiting for one). */
+type PartyCpu = Record<'client' | 'plc' | 'gateway' | 'other', Sched>;
+
+interface Throughput {
+  rps: number;
+  cpu: PartyCpu;
+  /** The gateway's event loop: active µs per request (includes time preempted while active). */
+  busy: number;
+}
+
+/** C connections one request at a time for S seconds; the threads' CPU over the same window. */
+function throughput(port: number, tls?: ClientTls): Promise<Throughput> {
+  const w = start({
     role: 'throughput',
     port,
     connections: CONNECTIONS,
     seconds: SECONDS,
     ...(tls ? { tls } : {}),
   });
-  return result.requests / result.seconds;
+  let before = new Map<number, Sched>();
+  let client = 0;
+  let elu0 = performance.eventLoopUtilization();
+  return new Promise((resolve, reject) => {
+    w.on('message', (m: ThroughputMessage) => {
+      if (m.kind === 'start') {
+        client = m.tid;
+        before = snapshot();
+        elu0 = performance.eventLoopUtilization();
+        return;
+      }
+      const busy = performance.eventLoopUtilization(elu0).active * 1000;
+      const s = split(before, snapshot(), { client, plc: plcInfo.tid, gateway: threadId() });
+      void w.terminate();
+      const n = m.requests;
+      const per = (x: Sched): Sched => ({ run: x.run / 1000 / n, wait: x.wait / 1000 / n });
+      resolve({
+        rps: n / m.seconds,
+        cpu: { client: per(s.client!), plc: per(s.plc!), gateway: per(s.gateway!), other: per(s.other) },
+        busy: busy / n,
+      });
+    });
+    w.once('error', reject);
+  });
 }
 
-const { result: plcInfo, worker: plcWorker } = await run<{ port: number }>({ role: 'plc' }, true);
+const load0 = loadavg()[0]!;
+const { result: plcInfo, worker: plcWorker } = await run<{ port: number; tid: number }>(
+  { role: 'plc' },
+  true,
+);
 const t = await testGateway();
 const gw = t.gw;
 await seedPlant(gw, { host: '127.0.0.1', port: plcInfo.port });
@@ -119,6 +179,9 @@ const runs = {
   pRps: [] as number[],
   tRps: [] as number[],
   busy: [] as number[],
+  dCpu: [] as PartyCpu[],
+  pCpu: [] as PartyCpu[],
+  tCpu: [] as PartyCpu[],
 };
 for (let r = 0; r < ROUNDS; r++) {
   const d = await latency(plcInfo.port);
@@ -130,14 +193,16 @@ for (let r = 0; r < ROUNDS; r++) {
   runs.p99.push(p.p99);
   runs.t50.push(q.p50);
   runs.t99.push(q.p99);
-  runs.dRps.push(await throughput(plcInfo.port));
-  // The gateway's own event loop: how long it was busy per proxied request (its CPU cost,
-  // apart from waiting for a core on a shared machine).
-  const elu0 = performance.eventLoopUtilization();
-  const rps = await throughput(plain.address().port);
-  runs.busy.push((performance.eventLoopUtilization(elu0).active * 1000) / (rps * SECONDS));
-  runs.pRps.push(rps);
-  runs.tRps.push(await throughput(mtls.address().port, tls));
+  const dt = await throughput(plcInfo.port);
+  const pt = await throughput(plain.address().port);
+  const tt = await throughput(mtls.address().port, tls);
+  runs.dRps.push(dt.rps);
+  runs.pRps.push(pt.rps);
+  runs.tRps.push(tt.rps);
+  runs.busy.push(pt.busy);
+  runs.dCpu.push(dt.cpu);
+  runs.pCpu.push(pt.cpu);
+  runs.tCpu.push(tt.cpu);
 }
 const direct = { p50: median(runs.d50), p99: median(runs.d99) };
 const proxied = { p50: median(runs.p50), p99: median(runs.p99) };
@@ -146,6 +211,18 @@ const directRps = median(runs.dRps);
 const proxiedRps = median(runs.pRps);
 const tlsRps = median(runs.tRps);
 const busyPerRequest = median(runs.busy);
+const PARTIES = ['client', 'plc', 'gateway', 'other'] as const;
+/** Each party's median over the rounds. */
+function medianCpu(xs: PartyCpu[]): PartyCpu {
+  const out = {} as PartyCpu;
+  for (const k of PARTIES)
+    out[k] = { run: median(xs.map((x) => x[k].run)), wait: median(xs.map((x) => x[k].wait)) };
+  return out;
+}
+const dCpu = medianCpu(runs.dCpu);
+const pCpu = medianCpu(runs.pCpu);
+const tCpu = medianCpu(runs.tCpu);
+const total = (c: PartyCpu) => PARTIES.reduce((a, k) => a + c[k].run, 0);
 
 // Decisions: the proxies' path (a session's memo, then the shared cache), the shared cache
 // alone (a key built per decision), and Cedar alone on the same request. A poller's handful of
@@ -236,6 +313,30 @@ const rows: [string, string, string, string, string, boolean][] = [
     true,
   ],
   ['proxy loop busy per request (µs)', '—', busyPerRequest.toFixed(1), '—', '—', true],
+  ...PARTIES.map((k): [string, string, string, string, string, boolean] => [
+    `CPU per request, ${k === 'other' ? 'other threads' : k} (µs)`,
+    dCpu[k].run.toFixed(1),
+    pCpu[k].run.toFixed(1),
+    `mTLS ${tCpu[k].run.toFixed(1)}`,
+    '—',
+    true,
+  ]),
+  [
+    'CPU per request, all (µs)',
+    total(dCpu).toFixed(1),
+    total(pCpu).toFixed(1),
+    `mTLS ${total(tCpu).toFixed(1)}`,
+    '—',
+    true,
+  ],
+  [
+    'waiting for a core per request (µs)',
+    PARTIES.reduce((a, k) => a + dCpu[k].wait, 0).toFixed(1),
+    PARTIES.reduce((a, k) => a + pCpu[k].wait, 0).toFixed(1),
+    `mTLS ${PARTIES.reduce((a, k) => a + tCpu[k].wait, 0).toFixed(1)}`,
+    '—',
+    true,
+  ],
   ['decisions/s, cached (proxy path)', '—', cachedPerSec.toFixed(0), '—', '≥ 1 000 000', cachedPerSec >= 1e6],
   ['decisions/s, shared cache only', '—', sharedPerSec.toFixed(0), '—', '—', true],
   [
@@ -251,7 +352,7 @@ const head = ['metric', 'direct', 'via proxy', 'added / ratio', 'target', ''];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
 const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
 console.log(
-  `Access gateway on loopback: ${REQUESTS} sequential reads; ${CONNECTIONS} connections × ${SECONDS} s; recording on`,
+  `Access gateway on loopback: ${REQUESTS} sequential reads; ${CONNECTIONS} connections × ${SECONDS} s; recording on; ${flags.pin ? 'client and PLC pinned to core 0, gateway to core 1' : 'not pinned'}; load average ${load0.toFixed(2)} → ${loadavg()[0]!.toFixed(2)}`,
 );
 console.log(fmt(head));
 for (const r of rows)
@@ -270,6 +371,9 @@ if (flags.json !== undefined)
         cachedPerSec,
         sharedPerSec,
         cedarPerSec,
+        busyPerRequest,
+        cpuPerRequest: { direct: dCpu, proxied: pCpu, tls: tCpu },
+        pinned: flags.pin,
         requests: REQUESTS,
         connections: CONNECTIONS,
       },
