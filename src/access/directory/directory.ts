@@ -237,6 +237,27 @@ export class Directory {
     );
   }
 
+  /** Replace a user's groups (e.g. make them an approver); the epoch moves, sessions re-check. */
+  async setUserGroups(id: string, raw: string[], actor: string): Promise<User> {
+    const u = this.users.get(id);
+    if (u === undefined) throw new AccessError('ACCESS_NOT_FOUND', `no user ${id}`);
+    const groups = [...new Set(parse(z.array(idSchema).max(64), raw, 'user.groups'))];
+    for (const g of groups)
+      if (!this.named.groups.has(g)) throw new AccessError('ACCESS_NOT_FOUND', `user.groups: no group ${g}`);
+    const next: User = { ...u, groups };
+    await this.change(
+      { type: 'access.directory.change', actor, subject: id, data: { groups, was: u.groups } },
+      'user',
+      async (t) => {
+        await t.deleteFrom('user_groups').where('user_id', '=', id).execute();
+        for (const g of groups)
+          await t.insertInto('user_groups').values({ user_id: id, group_id: g }).execute();
+      },
+      () => this.users.set(id, next),
+    );
+    return next;
+  }
+
   async addDevice(raw: { id: string; user: string; name: string }, actor: string): Promise<Device> {
     const v = parse(deviceInput, raw, 'device');
     if (this.devices.has(v.id)) throw new AccessError('ACCESS_CONFLICT', `device ${v.id} already exists`);
