@@ -93,6 +93,7 @@ export const NewAccessUserBody = z
   });
 
 export const DisableBody = z.strictObject({ disabled: z.boolean() });
+export const GroupsBody = z.strictObject({ groups: z.array(AccessId).max(64) });
 export const NamedBody = z.strictObject({ id: AccessId, name: line(200) });
 
 export const NewAssetBody = z.strictObject({

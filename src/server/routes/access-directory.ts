@@ -10,6 +10,7 @@ import {
   AccessAsset,
   AccessUserEntry,
   DisableBody,
+  GroupsBody,
   IdParams,
   Named,
   NamedBody,
@@ -111,6 +112,26 @@ export function accessDirectoryRoutes(app: Hub, { store }: HubContext, access: H
       await d.setUserDisabled(id, req.body.disabled, admin.name);
       const account = await store.userByName(id);
       if (account && req.body.disabled) await store.deleteUserSessions(account.id);
+      const entry = (await entries()).find((e) => e.name === id);
+      if (!entry) throw new HubError('LG_NOT_FOUND', `no user ${id}`);
+      return entry;
+    },
+  );
+
+  app.put(
+    '/api/access/users/:id/groups',
+    {
+      config: { access: 'admin' },
+      schema: {
+        summary: "Replace a person's groups (e.g. make them an approver)",
+        params: IdParams,
+        body: GroupsBody,
+        response: { 200: AccessUserEntry, ...problems },
+      },
+    },
+    async (req) => {
+      const { id } = req.params;
+      await d.setUserGroups(id, req.body.groups, signedIn(req).user.name);
       const entry = (await entries()).find((e) => e.name === id);
       if (!entry) throw new HubError('LG_NOT_FOUND', `no user ${id}`);
       return entry;

@@ -15,7 +15,8 @@ export interface AccessTestHub extends TestHub {
   gateway: TestGateway;
 }
 
-export async function accessTestHub(): Promise<AccessTestHub> {
+/** `plc`: where the seeded asset plc1 (Modbus) answers, e.g. a simulator the test started. */
+export async function accessTestHub(plc?: { host: string; port: number }): Promise<AccessTestHub> {
   const gateway = await testGateway({
     webauthn: {
       rpId: HUB_RP_ID,
@@ -26,7 +27,7 @@ export async function accessTestHub(): Promise<AccessTestHub> {
     },
   });
   try {
-    await seedPlant(gateway.gw);
+    await seedPlant(gateway.gw, plc);
     const access: HubAccess = { gateway: gateway.gw, approverGroup: 'approvers' };
     const hub = await testHub({ access });
     return {

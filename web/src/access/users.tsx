@@ -4,13 +4,54 @@
  * supplier's engineer — with or without a console account.
  */
 import { type FormEvent, useState } from 'react';
-import { postJson } from '../lib/api.js';
+import { postJson, request } from '../lib/api.js';
 import { useApi } from '../lib/use-api.js';
 import { Load } from '../ui/states.js';
 import { useAction } from './action.js';
 import type { AccessUserEntry, Items, Named } from './types.js';
 
-function UserRow({ u, onDone }: { u: AccessUserEntry; onDone: () => void }) {
+function GroupsEditor({ u, groups, onDone }: { u: AccessUserEntry; groups: Named[]; onDone: () => void }) {
+  const { busy, error, run } = useAction();
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const picked = new FormData(e.currentTarget).getAll('member').map(String);
+    void run(
+      () =>
+        request('PUT', `/api/access/users/${encodeURIComponent(u.name)}/groups`, {
+          body: { groups: picked },
+        }),
+      onDone,
+    );
+  };
+  return (
+    <details>
+      <summary>{u.identity?.groups.join(', ') || 'none'}</summary>
+      <form onSubmit={submit} aria-label={`Groups of ${u.name}`}>
+        {groups.map((g) => (
+          <label key={g.id}>
+            <input
+              type="checkbox"
+              name="member"
+              value={g.id}
+              defaultChecked={u.identity?.groups.includes(g.id)}
+            />{' '}
+            {g.name}
+          </label>
+        ))}
+        <button type="submit" className="btn small" disabled={busy}>
+          Save groups
+        </button>
+        {error ? (
+          <p className="form-error small" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </form>
+    </details>
+  );
+}
+
+function UserRow({ u, groups, onDone }: { u: AccessUserEntry; groups: Named[]; onDone: () => void }) {
   const { busy, error, run } = useAction();
   const id = u.identity;
   return (
@@ -23,7 +64,7 @@ function UserRow({ u, onDone }: { u: AccessUserEntry; onDone: () => void }) {
       <td>
         {id ? `${id.kind}${id.supplier ? ` (${id.supplier})` : ''}` : <span className="muted">not yet</span>}
       </td>
-      <td>{id?.groups.join(', ')}</td>
+      <td>{id ? <GroupsEditor u={u} groups={groups} onDone={onDone} /> : null}</td>
       <td className="num">{u.keys}</td>
       <td>
         {id?.disabled || u.console?.disabled ? <span className="state-pill failed">disabled</span> : 'active'}
@@ -165,6 +206,8 @@ function AddPerson({ onDone }: { onDone: () => void }) {
 
 export function UsersSection() {
   const [users, reload] = useApi<Items<AccessUserEntry>>('/api/access/users');
+  const [groups] = useApi<Items<Named>>('/api/access/groups');
+  const groupList = groups.state === 'ok' ? groups.data.items : [];
   return (
     <>
       <section className="card" aria-labelledby="people-h">
@@ -189,7 +232,7 @@ export function UsersSection() {
               </thead>
               <tbody>
                 {items.map((u) => (
-                  <UserRow key={u.name} u={u} onDone={reload} />
+                  <UserRow key={u.name} u={u} groups={groupList} onDone={reload} />
                 ))}
               </tbody>
             </table>
