@@ -1,0 +1,169 @@
+/**
+ * The access gateway inside `lineguard serve` and `lineguard demo`, through the built command:
+ * the gateway's own database in the data folder, the CA unlocked from LINEGUARD_CA_PASSPHRASE
+ * or …_FILE (a wrong one refuses to start, exit 64), security keys bound to the console's URL;
+ * the demo's supplier with a pending request that the administrator sees.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI } from './cli.js';
+
+const PASSPHRASE = 'serve-test passphrase, long enough';
+
+class Hub {
+  readonly child: ChildProcessWithoutNullStreams;
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[], env: NodeJS.ProcessEnv) {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+    this.child = spawn(process.execPath, [CLI, ...args], { env });
+    this.child.stdout.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
+    this.child.stderr.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
+    this.exited = new Promise((resolve) => this.child.on('close', resolve));
+  }
+
+  async waitFor(re: RegExp, timeoutMs = 45_000): Promise<RegExpMatchArray> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const m = this.stdout.match(re);
+      if (m) return m;
+      if (this.child.exitCode !== null || Date.now() > until)
+        throw new Error(`no ${re} in output:\n${this.stdout}\n${this.stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+async function signIn(url: string, name: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, password }),
+  });
+  expect(res.status).toBe(200);
+  return res.headers.getSetCookie()[0]!.split(';')[0]!;
+}
+
+const baseEnv = () => {
+  const env = { ...process.env, LINEGUARD_DATABASE_URL: '' };
+  delete env.LINEGUARD_CA_PASSPHRASE;
+  delete env.LINEGUARD_CA_PASSPHRASE_FILE;
+  delete env.LINEGUARD_PUBLIC_URL;
+  return env;
+};
+
+describe('lineguard serve with the access gateway', () => {
+  let data: string;
+  beforeAll(() => {
+    data = mkdtempSync(join(tmpdir(), 'lineguard-serve-access-'));
+  });
+  afterAll(() => rmSync(data, { recursive: true, force: true }));
+
+  it('runs the gateway in the hub with its own database, keys bound to the console URL', async () => {
+    const hub = new Hub(['serve', '--data-dir', data, '--port', '0'], {
+      ...baseEnv(),
+      LINEGUARD_CA_PASSPHRASE: PASSPHRASE,
+    });
+    try {
+      const [, origin] = await hub.waitFor(/Access gateway on, security keys for (http:\/\/localhost:\d+)/);
+      const [, url, token] = await hub.waitFor(/(http:\/\/127\.0\.0\.1:\d+)\/setup\?token=([\w-]+)/);
+      expect(new URL(origin!).port).toBe(new URL(url!).port);
+      expect(existsSync(join(data, 'lineguard-access.db'))).toBe(true);
+      const setup = await fetch(`${url}/api/auth/setup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, name: 'boss', password: 'boss-password-1' }),
+      });
+      const cookie = setup.headers.getSetCookie()[0]!.split(';')[0]!;
+      const me = (await (await fetch(`${url}/api/access/me`, { headers: { cookie } })).json()) as {
+        webauthn: boolean;
+        role: string;
+      };
+      expect(me).toMatchObject({ webauthn: true, role: 'admin' });
+      expect(await hub.stop()).toBe(0);
+      expect(hub.stderr).toBe('');
+    } finally {
+      await hub.stop('SIGKILL');
+    }
+  });
+
+  it('refuses to start with the wrong CA passphrase, and starts with the right one from a file', async () => {
+    const wrong = new Hub(['serve', '--data-dir', data, '--port', '0'], {
+      ...baseEnv(),
+      LINEGUARD_CA_PASSPHRASE: 'not the passphrase it was sealed with',
+    });
+    expect(await wrong.exited).toBe(64);
+    expect(wrong.stderr).toMatch(/access gateway: wrong CA passphrase/);
+
+    const file = join(data, 'passphrase');
+    writeFileSync(file, `${PASSPHRASE}\n`, { mode: 0o600 });
+    const right = new Hub(['serve', '--data-dir', data, '--port', '0'], {
+      ...baseEnv(),
+      LINEGUARD_CA_PASSPHRASE_FILE: file,
+    });
+    try {
+      await right.waitFor(/Access gateway on/);
+      await right.waitFor(/listening on/);
+      expect(await right.stop()).toBe(0);
+    } finally {
+      await right.stop('SIGKILL');
+    }
+  });
+
+  it('runs without the gateway when no passphrase is set, and says how to turn it on', async () => {
+    const hub = new Hub(['serve', '--data-dir', data, '--port', '0'], baseEnv());
+    try {
+      await hub.waitFor(/Access gateway off: set LINEGUARD_CA_PASSPHRASE/);
+      const [, url] = await hub.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const cookie = await signIn(url!, 'boss', 'boss-password-1');
+      expect((await fetch(`${url}/api/access/me`, { headers: { cookie } })).status).toBe(404);
+      expect(await hub.stop()).toBe(0);
+    } finally {
+      await hub.stop('SIGKILL');
+    }
+  });
+});
+
+describe('lineguard demo with the access gateway', () => {
+  it("shows the administrator the sample supplier's pending request, and the supplier their own", async () => {
+    const demo = new Hub(['demo', '--port', '0'], baseEnv());
+    try {
+      const [, url] = await demo.waitFor(/Console +(http:\/\/localhost:\d+)/);
+      const [, password] = await demo.waitFor(/Sign in +admin \/ (\S+)/);
+      const [, supplier, supplierPassword] = await demo.waitFor(/Supplier +(\S+) \/ (\S+)/);
+      const [, folder] = await demo.waitFor(/Throw-away data in (\S+),/);
+      expect(existsSync(join(folder!, 'ca-passphrase'))).toBe(true);
+      const admin = await signIn(url!, 'admin', password!);
+      const grants = (await (
+        await fetch(`${url}/api/access/grants`, { headers: { cookie: admin } })
+      ).json()) as {
+        items: { requester: string; status: string }[];
+      };
+      expect(grants.items).toMatchObject([{ requester: supplier, status: 'pending' }]);
+      const me = (await (await fetch(`${url}/api/access/me`, { headers: { cookie: admin } })).json()) as {
+        approver: boolean;
+      };
+      expect(me.approver).toBe(true);
+      const sam = await signIn(url!, supplier!, supplierPassword!);
+      const own = (await (await fetch(`${url}/api/access/grants`, { headers: { cookie: sam } })).json()) as {
+        items: unknown[];
+      };
+      expect(own.items).toHaveLength(1);
+      expect(await demo.stop('SIGINT')).toBe(0);
+      expect(existsSync(folder!)).toBe(false);
+      expect(demo.stderr).toBe('');
+    } finally {
+      await demo.stop('SIGKILL');
+    }
+  });
+});
