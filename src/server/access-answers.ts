@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { UserRole } from '../store/types.js';
 
+/** The console roles; the line after fails to compile when `UserRole` gains one. */
 const CONSOLE_ROLES = ['admin', 'engineer', 'viewer'] as const satisfies readonly UserRole[];
 const everyRole: [Exclude<UserRole, (typeof CONSOLE_ROLES)[number]>] extends [never] ? true : never = true;
 void everyRole;

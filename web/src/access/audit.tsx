@@ -1,7 +1,6 @@
 /**
  * The gateway's audit log, newest first: the chain's verification, a filter by event type,
- * paging back, and the export as JSON lines or CEF. Logins that were not phishing-resistant
- * (TOTP) are marked as such by the gateway in the entry's data.
+ * paging back, and the export as JSON lines or CEF.
  */
 import { useState } from 'react';
 import { ACCESS_EVENT_TYPES } from '../../../src/access/events.js';
@@ -89,10 +88,7 @@ export function AuditSection() {
                     <td className="mono">{e.type}</td>
                     <td>{e.actor}</td>
                     <td className="mono small">{e.subject}</td>
-                    <td className="mono small audit-data">
-                      {e.data.phishingResistant === false ? <strong>not phishing-resistant · </strong> : null}
-                      {JSON.stringify(e.data)}
-                    </td>
+                    <td className="mono small audit-data">{JSON.stringify(e.data)}</td>
                   </tr>
                 ))}
               </tbody>
