@@ -171,7 +171,7 @@ function AddPerson({ onDone }: { onDone: () => void }) {
             ))}
           </fieldset>
         ) : null}
-        <label>
+        <label className="check">
           <input type="checkbox" checked={withConsole} onChange={(e) => setWithConsole(e.target.checked)} />{' '}
           Console account of the same name
         </label>
