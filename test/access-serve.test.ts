@@ -55,7 +55,7 @@ async function signIn(url: string, name: string, password: string): Promise<stri
 }
 
 const baseEnv = () => {
-  const env = { ...process.env, LINEGUARD_DATABASE_URL: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, LINEGUARD_DATABASE_URL: '' };
   delete env.LINEGUARD_CA_PASSPHRASE;
   delete env.LINEGUARD_CA_PASSPHRASE_FILE;
   delete env.LINEGUARD_PUBLIC_URL;
