@@ -1,8 +1,10 @@
 /**
- * One batch of session recording: operations as JSON lines (made one at a time on the proxy's
- * path, where a short string is cheaper than a copyable object) and the other rows as they
- * come. `batchWriter` commits a batch in one transaction with statements prepared once; it runs
- * in the recording worker (record-worker.ts) or, for an in-memory database, in place.
+ * One batch of session recording: operations as numbers in one array (their strings as
+ * indices into the batch's table of distinct strings: a session's id, actions, targets and
+ * results repeat, so queuing an operation on the proxy's path costs a few map look-ups and
+ * no string or object is made for it), and the other rows as they come. `batchWriter`
+ * commits a batch in one transaction with statements prepared once; it runs in the recording
+ * worker (record-worker.ts) or, for an in-memory database, in place.
  */
 import type Database from 'better-sqlite3';
 import type { SessionChunkTable, SessionTable } from '../db/schema.js';
@@ -12,12 +14,17 @@ export type RecordItem =
   | { k: 'chunk'; row: SessionChunkTable }
   | { k: 'end'; id: string; at: number; reason: string };
 
-/** session, seq, ts, action, code, target, decision, reasons, result */
-export type OpTuple = [string, number, number, string, string, string, 'allow' | 'deny', string, string];
+/**
+ * Numbers per operation in `RecordBatch.ops`: session, seq, ts, action, code, target,
+ * allowed (1 or 0), reasons, result — the strings as indices into `RecordBatch.strings`.
+ */
+export const OP_FIELDS = 9;
+
+const OPS_PER_INSERT = 64;
 
 export interface RecordBatch {
-  /** Newline-separated JSON `OpTuple`s. */
-  ops: string;
+  strings: string[];
+  ops: Float64Array<ArrayBuffer>;
   items: RecordItem[];
 }
 
@@ -25,9 +32,13 @@ export function batchWriter(sqlite: Database.Database): (b: RecordBatch) => void
   const start = sqlite.prepare(
     'insert into sessions (id, protocol, user_id, device_id, asset_id, source, started_at, ended_at, end_reason) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const op = sqlite.prepare(
-    'insert into session_ops (session_id, seq, ts, action, code, target, decision, reasons, result) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  );
+  const opSql =
+    'insert into session_ops (session_id, seq, ts, action, code, target, decision, reasons, result) values ';
+  const row = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  const op = sqlite.prepare(opSql + row);
+  // Operations go in OPS_PER_INSERT rows a statement: most of an insert's cost is per statement.
+  const opMany = sqlite.prepare(opSql + Array(OPS_PER_INSERT).fill(row).join(', '));
+  const args: (string | number)[] = new Array(OPS_PER_INSERT * OP_FIELDS);
   const chunk = sqlite.prepare(
     'insert into session_chunks (session_id, seq, ts, dir, data) values (?, ?, ?, ?, ?)',
   );
@@ -52,6 +63,28 @@ export function batchWriter(sqlite: Database.Database): (b: RecordBatch) => void
         chunk.run(r.session_id, r.seq, r.ts, r.dir, Buffer.from(r.data));
       } else end.run(it.at, it.reason, it.id);
     }
-    if (b.ops.length > 0) for (const line of b.ops.split('\n')) op.run(...(JSON.parse(line) as OpTuple));
+    const s = b.strings;
+    const o = b.ops;
+    const many = o.length - (o.length % (OPS_PER_INSERT * OP_FIELDS));
+    let k = 0;
+    for (let i = 0; i < o.length; i += OP_FIELDS) {
+      args[k] = s[o[i]!]!;
+      args[k + 1] = o[i + 1]!;
+      args[k + 2] = o[i + 2]!;
+      args[k + 3] = s[o[i + 3]!]!;
+      args[k + 4] = s[o[i + 4]!]!;
+      args[k + 5] = s[o[i + 5]!]!;
+      args[k + 6] = o[i + 6] === 1 ? 'allow' : 'deny';
+      args[k + 7] = s[o[i + 7]!]!;
+      args[k + 8] = s[o[i + 8]!]!;
+      k += OP_FIELDS;
+      if (i >= many) {
+        op.run(args.slice(0, OP_FIELDS));
+        k = 0;
+      } else if (k === args.length) {
+        opMany.run(args);
+        k = 0;
+      }
+    }
   });
 }

@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { AccessDb, SessionChunkTable, SessionOpTable, SessionTable } from '../db/schema.js';
-import { batchWriter, type OpTuple, type RecordBatch, type RecordItem } from './record-batch.js';
+import { batchWriter, OP_FIELDS, type RecordBatch, type RecordItem } from './record-batch.js';
 
 export interface RecordedSession {
   id: string;
@@ -23,8 +23,69 @@ export interface RecordedSession {
   endReason?: string;
 }
 
+/** Operations queued for the next batch (see RecordBatch): numbers, strings by index. */
+class OpQueue {
+  strings: string[] = [];
+  private index = new Map<string, number>();
+  private nums = new Float64Array(256 * OP_FIELDS);
+  private end = 0;
+
+  get count(): number {
+    return this.end / OP_FIELDS;
+  }
+
+  add(
+    session: string,
+    seq: number,
+    ts: number,
+    action: string,
+    code: string,
+    target: string,
+    allowed: boolean,
+    reasons: string,
+    result: string,
+  ): void {
+    if (this.end === this.nums.length) {
+      const grown = new Float64Array(this.nums.length * 2);
+      grown.set(this.nums);
+      this.nums = grown;
+    }
+    const n = this.nums;
+    const e = this.end;
+    n[e] = this.id(session);
+    n[e + 1] = seq;
+    n[e + 2] = ts;
+    n[e + 3] = this.id(action);
+    n[e + 4] = this.id(code);
+    n[e + 5] = this.id(target);
+    n[e + 6] = allowed ? 1 : 0;
+    n[e + 7] = this.id(reasons);
+    n[e + 8] = this.id(result);
+    this.end = e + OP_FIELDS;
+  }
+
+  /** The queued operations, copied out; the queue starts over (keeping its array). */
+  take(): { strings: string[]; ops: Float64Array<ArrayBuffer> } {
+    const out = { strings: this.strings, ops: this.nums.slice(0, this.end) };
+    this.strings = [];
+    this.index = new Map();
+    this.end = 0;
+    return out;
+  }
+
+  private id(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+}
+
 export class Recorder {
-  private ops: string[] = [];
+  private readonly ops = new OpQueue();
   private items: RecordItem[] = [];
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
@@ -56,14 +117,15 @@ export class Recorder {
         for (const w of waiting.values()) w(false);
         waiting.clear();
       });
-      const send = (msg: object): Promise<boolean> =>
+      const send = (msg: object, transfer: ArrayBuffer[] = []): Promise<boolean> =>
         new Promise((resolve) => {
           const id = ++next;
           waiting.set(id, resolve);
-          worker.postMessage({ id, ...msg });
+          worker.postMessage({ id, ...msg }, transfer);
         });
       this.sink = async (batch) => {
-        if (!(await send({ batch }))) throw new Error('recording batch not written');
+        // The operations' array is handed over, not copied.
+        if (!(await send({ batch }, [batch.ops.buffer]))) throw new Error('recording batch not written');
       };
       this.stop = async () => {
         await send({ close: true });
@@ -75,19 +137,19 @@ export class Recorder {
   start(row: SessionTable): void {
     this.push({ k: 'start', row });
   }
-  op(r: SessionOpTable): void {
-    const t: OpTuple = [
-      r.session_id,
-      r.seq,
-      r.ts,
-      r.action,
-      r.code,
-      r.target,
-      r.decision,
-      r.reasons,
-      r.result,
-    ];
-    this.ops.push(JSON.stringify(t));
+  /** One operation: the fields of a `session_ops` row, passed one by one (no row object per operation). */
+  op(
+    session: string,
+    seq: number,
+    ts: number,
+    action: string,
+    code: string,
+    target: string,
+    allowed: boolean,
+    reasons: string,
+    result: string,
+  ): void {
+    this.ops.add(session, seq, ts, action, code, target, allowed, reasons, result);
     this.due();
   }
   chunk(row: SessionChunkTable): void {
@@ -108,7 +170,7 @@ export class Recorder {
   }
 
   private due(): void {
-    if (this.ops.length + this.items.length >= this.maxQueue) void this.flush();
+    if (this.ops.count + this.items.length >= this.maxQueue) void this.flush();
     else if (this.timer === undefined) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
       this.timer.unref();
@@ -119,9 +181,8 @@ export class Recorder {
   flush(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.ops.length > 0 || this.items.length > 0) {
-      const batch: RecordBatch = { ops: this.ops.join('\n'), items: this.items };
-      this.ops = [];
+    if (this.ops.count > 0 || this.items.length > 0) {
+      const batch: RecordBatch = { ...this.ops.take(), items: this.items };
       this.items = [];
       // Batches go out in order; each waits for the one before, so a reader after flush sees all.
       this.last = this.last.then(() =>

@@ -42,6 +42,9 @@ export abstract class ProxySession implements LiveSession {
   private allowedCount = 0;
   private deniedCount = 0;
   private ended = false;
+  /** The last decision recorded and its reasons as a column: decisions repeat, the text is made once. */
+  private lastDecision: Decision | undefined;
+  private lastReasons = '';
 
   constructor(
     protected readonly deps: SessionDeps,
@@ -141,17 +144,11 @@ export abstract class ProxySession implements LiveSession {
     d: Decision,
     result: string,
   ): void {
-    this.deps.recorder.op({
-      session_id: this.id,
-      seq,
-      ts,
-      action,
-      code,
-      target,
-      decision: d.allow ? 'allow' : 'deny',
-      reasons: d.reasons.join(','),
-      result,
-    });
+    if (d !== this.lastDecision) {
+      this.lastDecision = d;
+      this.lastReasons = d.reasons.join(',');
+    }
+    this.deps.recorder.op(this.id, seq, ts, action, code, target, d.allow, this.lastReasons, result);
   }
 
   /** Recording sequence numbers for a TCP relay's chunks. */
