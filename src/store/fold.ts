@@ -22,7 +22,8 @@ export interface FoldedFact {
   frame: number | null;
 }
 
-export interface FoldedFlow {
+/** Where a flow or an operation was seen: its evidence source and both endpoints. */
+export interface FoldedPair {
   source: string;
   clientIp: string;
   clientMac: string;
@@ -30,6 +31,9 @@ export interface FoldedFlow {
   serverIp: string;
   serverMac: string;
   serverKey: string;
+}
+
+export interface FoldedFlow extends FoldedPair {
   serverPort: number;
   transport: string;
   app: string;
@@ -41,14 +45,7 @@ export interface FoldedFlow {
   hops: [number, number];
 }
 
-export interface FoldedOp {
-  source: string;
-  clientIp: string;
-  clientMac: string;
-  clientKey: string;
-  serverIp: string;
-  serverMac: string;
-  serverKey: string;
+export interface FoldedOp extends FoldedPair {
   protocol: string;
   op: string;
   code: string;
@@ -86,6 +83,27 @@ function side(at: Endpoint): Side {
   const ip = text(at.ip);
   const mac = text(at.mac);
   return { ip, mac, key: ip ? `ip:${ip}` : mac ? `mac:${mac}` : undefined };
+}
+
+/** Both endpoints of a flow or an operation, or undefined when either has no address. */
+function pairOf(source: string, client: Endpoint, server: Endpoint): FoldedPair | undefined {
+  const c = side(client);
+  const sv = side(server);
+  if (!c.key || !sv.key) return undefined;
+  return {
+    source,
+    clientIp: c.ip,
+    clientMac: c.mac,
+    clientKey: c.key,
+    serverIp: sv.ip,
+    serverMac: sv.mac,
+    serverKey: sv.key,
+  };
+}
+
+/** The part of a flow's or an operation's identity that says where it was seen. */
+function pairId(p: FoldedPair): string {
+  return `${p.source}\0${p.clientIp}\0${p.clientMac}\0${p.serverIp}\0${p.serverMac}`;
 }
 
 /** The row key stored in the database: 128 bits of SHA-256 over the row's identity. */
@@ -204,26 +222,19 @@ export class BatchFold {
   private flow(e: FlowObserved): void {
     const source = text(e.source);
     this.sources.add(source);
-    const c = side(e.client);
-    const sv = side(e.server);
-    if (!c.key || !sv.key) return;
-    this.seen(c.key, e.first);
-    this.seen(sv.key, e.first);
+    const p = pairOf(source, e.client, e.server);
+    if (!p) return;
+    this.seen(p.clientKey, e.first);
+    this.seen(p.serverKey, e.first);
     const serverPort = e.server.port ?? -1;
     const transport = text(e.transport);
     const app = text(e.app);
-    const id = `flow\0${source}\0${c.ip}\0${c.mac}\0${sv.ip}\0${sv.mac}\0${serverPort}\0${transport}\0${app}`;
+    const id = `flow\0${pairId(p)}\0${serverPort}\0${transport}\0${app}`;
     const hops: [number, number] = [hopsFromTtl(e.ttl?.[0] ?? 0), hopsFromTtl(e.ttl?.[1] ?? 0)];
     const row = this.flows.get(id);
     if (!row) {
       this.flows.set(id, {
-        source,
-        clientIp: c.ip,
-        clientMac: c.mac,
-        clientKey: c.key,
-        serverIp: sv.ip,
-        serverMac: sv.mac,
-        serverKey: sv.key,
+        ...p,
         serverPort,
         transport,
         app,
@@ -248,32 +259,25 @@ export class BatchFold {
   }
 
   private op(e: OpObserved): void {
-    const c = side(e.client);
-    const sv = side(e.server);
-    if (!c.key || !sv.key) return;
-    const ts = e.evidence.ts;
-    this.seen(c.key, ts);
-    this.seen(sv.key, ts);
     const source = text(e.evidence.source);
+    const p = pairOf(source, e.client, e.server);
+    if (!p) return;
+    const ts = e.evidence.ts;
+    this.seen(p.clientKey, ts);
+    this.seen(p.serverKey, ts);
     this.sources.add(source);
     const protocol = text(e.protocol);
     const kind = text(e.op);
     const code = text(e.code);
     const target = text(e.target);
-    const id = `op\0${source}\0${c.ip}\0${c.mac}\0${sv.ip}\0${sv.mac}\0${protocol}\0${kind}\0${code}\0${target}`;
+    const id = `op\0${pairId(p)}\0${protocol}\0${kind}\0${code}\0${target}`;
     const n = e.count ?? 1;
     const failed = e.ok === false ? n : 0;
     const last = e.last ?? ts;
     const row = this.ops.get(id);
     if (!row) {
       this.ops.set(id, {
-        source,
-        clientIp: c.ip,
-        clientMac: c.mac,
-        clientKey: c.key,
-        serverIp: sv.ip,
-        serverMac: sv.mac,
-        serverKey: sv.key,
+        ...p,
         protocol,
         op: kind,
         code,

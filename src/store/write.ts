@@ -6,7 +6,7 @@
  */
 import { type Insertable, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { Batched, chunks } from './batched.js';
-import { type BatchFold, rowKey } from './fold.js';
+import { type BatchFold, type FoldedPair, rowKey } from './fold.js';
 import type { Database, FactTable, FlowTable, OpTable } from './schema.js';
 import type { Dialect } from './types.js';
 
@@ -121,6 +121,18 @@ export function batchWriter(db: Kysely<Database>, dialect: Dialect, ingestId: nu
       await db.transaction().execute(async (trx) => {
         await sourceIds(trx, fold.sources, learned);
         const src = (name: string) => learned.get(name)!;
+        /** The columns a flow row and an operation row share: identity, source and endpoints. */
+        const pairColumns = (id: string, r: FoldedPair) => ({
+          k: rowKey(id),
+          source_id: src(r.source),
+          ingest_id: ingestId,
+          client_ip: r.clientIp,
+          client_mac: r.clientMac,
+          client_key: r.clientKey,
+          server_ip: r.serverIp,
+          server_mac: r.serverMac,
+          server_key: r.serverKey,
+        });
         await endpoints.run(
           trx,
           dialect,
@@ -148,15 +160,7 @@ export function batchWriter(db: Kysely<Database>, dialect: Dialect, ingestId: nu
           trx,
           dialect,
           [...fold.flows].map(([id, r]) => ({
-            k: rowKey(id),
-            source_id: src(r.source),
-            ingest_id: ingestId,
-            client_ip: r.clientIp,
-            client_mac: r.clientMac,
-            client_key: r.clientKey,
-            server_ip: r.serverIp,
-            server_mac: r.serverMac,
-            server_key: r.serverKey,
+            ...pairColumns(id, r),
             server_port: r.serverPort,
             transport: r.transport,
             app: r.app,
@@ -175,15 +179,7 @@ export function batchWriter(db: Kysely<Database>, dialect: Dialect, ingestId: nu
           trx,
           dialect,
           [...fold.ops].map(([id, r]) => ({
-            k: rowKey(id),
-            source_id: src(r.source),
-            ingest_id: ingestId,
-            client_ip: r.clientIp,
-            client_mac: r.clientMac,
-            client_key: r.clientKey,
-            server_ip: r.serverIp,
-            server_mac: r.serverMac,
-            server_key: r.serverKey,
+            ...pairColumns(id, r),
             protocol: r.protocol,
             op: r.op,
             code: r.code,
