@@ -91,6 +91,10 @@ export function buildProgram(): Command {
       '--public-url <url>',
       "the console's URL as browsers reach it; security keys are bound to its host (default http://localhost:<port>; env LINEGUARD_PUBLIC_URL)",
     )
+    .option(
+      '--gateway-config <file>',
+      "the access gateway's Modbus, S7 and TCP listeners (JSON; env LINEGUARD_GATEWAY_CONFIG)",
+    )
     .addHelpText('after', EXIT_HELP)
     .action(async (flags) => {
       const { runServe } = await import('./serve-command.js');

@@ -6,8 +6,15 @@ import { DEFAULT_MAX_UPLOAD } from '../server/app.js';
 import { startHub } from '../server/listen.js';
 import { SetupToken } from '../server/setup-token.js';
 import { openStore } from '../store/index.js';
-import type { CommandIO } from './analyze-command.js';
+import { type CommandIO, UsageError } from './analyze-command.js';
 import { EXIT } from './exit.js';
+import {
+  describeListener,
+  type GatewayConfig,
+  gatewayConfigPath,
+  readGatewayConfig,
+  startGatewayListeners,
+} from './gateway-config.js';
 import { accessStartError, freePort, keysPossible, openHubAccess, publicUrl } from './hub-access.js';
 
 export interface StoreFlags {
@@ -20,6 +27,8 @@ export interface ServeFlags extends StoreFlags {
   host: string;
   maxUpload?: number;
   publicUrl?: string;
+  /** Listeners of the access gateway (JSON); env LINEGUARD_GATEWAY_CONFIG. */
+  gatewayConfig?: string;
 }
 
 export const DEFAULT_PORT = 8440;
@@ -76,17 +85,31 @@ async function serveAccess(
 }
 
 export async function runServe(flags: ServeFlags, io: CommandIO): Promise<number> {
+  const gatewayWanted =
+    process.env.LINEGUARD_CA_PASSPHRASE !== undefined ||
+    process.env.LINEGUARD_CA_PASSPHRASE_FILE !== undefined;
+  // The listener file is checked whole before anything opens: a bad one starts nothing.
+  const configFile = gatewayConfigPath(flags.gatewayConfig);
+  let listeners: GatewayConfig | undefined;
+  if (configFile !== undefined) {
+    if (!gatewayWanted)
+      throw new UsageError(
+        `gateway config ${configFile}: the access gateway is off; set LINEGUARD_CA_PASSPHRASE or LINEGUARD_CA_PASSPHRASE_FILE`,
+      );
+    listeners = readGatewayConfig(configFile);
+  }
   const where = storeOptions(flags);
   const store = await openStore(where);
   let access: HubAccess | undefined;
   try {
-    const gatewayWanted =
-      process.env.LINEGUARD_CA_PASSPHRASE !== undefined ||
-      process.env.LINEGUARD_CA_PASSPHRASE_FILE !== undefined;
     // WebAuthn's origin names the port, so a free one is chosen before the gateway opens.
     const port = gatewayWanted && flags.port === 0 ? await freePort(flags.host) : flags.port;
-    if (gatewayWanted) access = await serveAccess(flags, where.dataDir, port, io);
-    else
+    if (gatewayWanted) {
+      access = await serveAccess(flags, where.dataDir, port, io);
+      if (listeners !== undefined && configFile !== undefined)
+        for (const l of await startGatewayListeners(access.gateway, listeners, configFile))
+          io.stdout.write(`${describeListener(l)}\n`);
+    } else
       io.stdout.write(
         'Access gateway off: set LINEGUARD_CA_PASSPHRASE or LINEGUARD_CA_PASSPHRASE_FILE to run it in this hub.\n',
       );
