@@ -1,12 +1,14 @@
 /** Identity resolution, roles and Purdue levels, fed with events directly (DESIGN.md: state is folded from events). */
 import { describe, expect, it } from 'vitest';
 import type { Endpoint, LineguardEvent, OpKind } from '../events/types.js';
+import { flow as storeFlow } from '../store/testing/events.js';
 import { buildInventory } from './assemble.js';
 import { csvField, inventoryCsv } from './export.js';
 import { Observations } from './observations.js';
 
 const ev = { source: 'test', ts: 1_000 };
 
+/** A TCP flow from the 'test' source: five packets each way unless told. */
 function flow(
   client: Endpoint,
   server: Endpoint,
@@ -14,20 +16,7 @@ function flow(
   ttl: [number, number] = [64, 64],
   packets: [number, number] = [5, 5],
 ): LineguardEvent {
-  const e: LineguardEvent = {
-    kind: 'flow.observed',
-    client,
-    server,
-    transport: 'tcp',
-    packets,
-    bytes: [packets[0] * 100, packets[1] * 100],
-    first: 1_000,
-    last: 2_000,
-    source: 'test',
-    ttl,
-  };
-  if (app) e.app = app;
-  return e;
+  return storeFlow('test', client, server, { app, ttl, packets });
 }
 
 function asset(at: Endpoint, protocol: string, facts: Record<string, string>): LineguardEvent {
