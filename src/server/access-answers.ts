@@ -23,6 +23,16 @@ export const SecurityKey = z.object({
   lastUsedAt: z.number().optional(),
 });
 
+export const IssuedCertificate = z.object({
+  serial: z.string(),
+  fingerprint: z.string(),
+  user: z.string(),
+  device: z.string(),
+  notBefore: z.number(),
+  notAfter: z.number(),
+  pem: z.string().describe("the device's certificate, then the gateway CA's"),
+});
+
 export const CeremonyAnswer = z.object({
   ceremony: z.string(),
   options: z.record(z.string(), z.unknown()).describe('options for @simplewebauthn/browser'),

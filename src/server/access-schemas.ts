@@ -110,6 +110,14 @@ export const NewAssetBody = z.strictObject({
   groups: z.array(AccessId).max(64).default([]),
 });
 
+export const CertificateBody = z.strictObject({
+  device: AccessId.describe('your device; added to your devices the first time'),
+  csr: z
+    .string()
+    .max(16 * 1024, 'a certificate request is at most 16 KiB')
+    .regex(/-----BEGIN CERTIFICATE REQUEST-----/, 'must be a PEM certificate request (PKCS#10)'),
+});
+
 export const PolicyBody = z.strictObject({
   text: z.string().max(256 * 1024, 'a policy document is at most 256 KiB'),
 });

@@ -1,7 +1,9 @@
 /** Every access route, mounted when the hub runs with the access gateway. */
 import type { HubAccess } from '../access-gateway.js';
 import type { Hub, HubContext } from '../context.js';
+import { KeyLogins } from '../key-logins.js';
 import { accessAuditRoutes } from './access-audit.js';
+import { accessCertificateRoutes } from './access-certificates.js';
 import { accessDirectoryRoutes } from './access-directory.js';
 import { accessGrantRoutes } from './access-grants.js';
 import { accessPolicyRoutes } from './access-policy.js';
@@ -9,7 +11,9 @@ import { accessSessionRoutes } from './access-sessions.js';
 import { securityKeyRoutes } from './security-keys.js';
 
 export function accessRoutes(app: Hub, ctx: HubContext, access: HubAccess): void {
-  securityKeyRoutes(app, ctx, access);
+  const keyLogins = new KeyLogins();
+  securityKeyRoutes(app, ctx, access, keyLogins);
+  accessCertificateRoutes(app, access, keyLogins);
   accessDirectoryRoutes(app, ctx, access);
   accessPolicyRoutes(app, access);
   accessGrantRoutes(app, access);

@@ -18,6 +18,7 @@ import {
 } from '../access-schemas.js';
 import { type Hub, type HubContext, problems, publicUser } from '../context.js';
 import { HubError } from '../errors.js';
+import type { KeyLogins } from '../key-logins.js';
 import { items, SessionAnswer } from '../schemas.js';
 import { SESSION_COOKIE } from '../sessions.js';
 
@@ -42,7 +43,7 @@ class CeremonyOwners {
   }
 }
 
-export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess): void {
+export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, keyLogins: KeyLogins): void {
   const { store, sessions } = ctx;
   const rateLimit = { max: ctx.loginPerMinute, timeWindow: 60_000 };
   const owners = new CeremonyOwners();
@@ -82,6 +83,7 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess):
       const previous = req.cookies[SESSION_COOKIE];
       if (previous) await sessions.close(previous);
       const { token, session } = await sessions.open(user);
+      keyLogins.record(session.id, login);
       setSessionCookie(reply, token, sessions.maxAgeSec);
       return { user: publicUser(user), csrf: session.csrf };
     },
