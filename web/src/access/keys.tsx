@@ -1,7 +1,8 @@
-/** Your security keys: the list, and registering another (several per person are allowed). */
+/** Your security keys: the list, registering another (several per person are allowed), and a device certificate. */
 import { type FormEvent, useState } from 'react';
 import { dateTime } from '../lib/format.js';
 import { useAction } from './action.js';
+import { CertificateSection } from './certificate.js';
 import type { AccessMe } from './types.js';
 import { registerKey } from './webauthn.js';
 
@@ -86,6 +87,7 @@ export function KeysSection({ me, onChange }: { me: AccessMe; onChange: () => vo
           </p>
         ) : null}
       </section>
+      {me.webauthn && me.keys.length > 0 ? <CertificateSection /> : null}
     </>
   );
 }

@@ -7,6 +7,7 @@ import type {
   AuditEntry as AuditEntrySchema,
   AuditVerify as AuditVerifySchema,
   Grant as GrantSchema,
+  IssuedCertificate as IssuedCertificateSchema,
   LiveSession as LiveSessionSchema,
   Named as NamedSchema,
   PolicyCheck as PolicyCheckSchema,
@@ -22,6 +23,7 @@ export type AccessUserEntry = z.output<typeof AccessUserEntrySchema>;
 export type AuditEntry = z.output<typeof AuditEntrySchema>;
 export type AuditVerify = z.output<typeof AuditVerifySchema>;
 export type Grant = z.output<typeof GrantSchema>;
+export type IssuedCertificate = z.output<typeof IssuedCertificateSchema>;
 export type LiveSession = z.output<typeof LiveSessionSchema>;
 export type Named = z.output<typeof NamedSchema>;
 export type PolicyCheck = z.output<typeof PolicyCheckSchema>;
