@@ -7,7 +7,7 @@
 import cytoscape, { type Core } from 'cytoscape';
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { assetIdText, count } from '../lib/format.js';
-import type { Graph, GraphNode } from '../lib/hub-types.js';
+import type { Graph, GraphNode, OpCounts } from '../lib/hub-types.js';
 import { navigate } from '../lib/nav.js';
 import { changesProcess, opEntries } from '../lib/ops.js';
 import { protocolColour } from '../lib/protocols.js';
@@ -309,24 +309,24 @@ function Selection({ graph, node, onClose }: { graph: Graph; node: GraphNode; on
               ))}
             </span>
             <span className="conn-ops">
-              {opEntries(c.sent)
-                .filter(([k]) => changesProcess(k))
-                .map(([k, n]) => (
-                  <span key={`s${k}`}>
-                    <OpBadge op={k} n={n} /> sent
-                  </span>
-                ))}
-              {opEntries(c.received)
-                .filter(([k]) => changesProcess(k))
-                .map(([k, n]) => (
-                  <span key={`r${k}`}>
-                    <OpBadge op={k} n={n} /> received
-                  </span>
-                ))}
+              <ProcessOps ops={c.sent} way="sent" />
+              <ProcessOps ops={c.received} way="received" />
             </span>
           </li>
         ))}
       </ul>
     </div>
   );
+}
+
+/** The kinds of operation that change the process, sent or received on one connection, with counts. */
+function ProcessOps({ ops, way }: { ops: OpCounts; way: 'sent' | 'received' }) {
+  return opEntries(ops)
+    .filter(([k]) => changesProcess(k))
+    .map(([k, n]) => (
+      <span key={k}>
+        <OpBadge op={k} n={n} />
+        {` ${way}`}
+      </span>
+    ));
 }
