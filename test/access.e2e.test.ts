@@ -7,13 +7,14 @@
  * without user verification refused by the browser. Then a supplier's request approved on the
  * grants page, and a bad policy shown with Cedar's error while the previous stays in force.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deviceCsr } from '../src/access/testing/gateway.js';
 import { DEMO_SUPPLIER_USER, seedDemoAccess } from '../src/cli/demo-access.js';
 import { freePort, openHubAccess } from '../src/cli/hub-access.js';
 import type { HubAccess } from '../src/server/access-gateway.js';
@@ -224,6 +225,24 @@ describe.skipIf(!chromiumAvailable())('security keys and access pages in a brows
     expect(((await replay.json()) as { code: string }).code).toBe('LG_KEY_REJECTED');
     expect(replay.headers.getSetCookie()).toEqual([]);
     expect(await keyLogins()).toBe(before);
+  });
+
+  it('issues a device certificate on My keys right after the key sign-in, downloaded as PEM', async () => {
+    const { csrPem } = await deviceCsr('admin-laptop');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Access' }).click();
+    await page.getByRole('navigation', { name: 'Access' }).getByRole('link', { name: 'My keys' }).click();
+    await page.getByRole('textbox', { name: 'Device', exact: true }).fill('admin-laptop');
+    await page.getByLabel('Certificate request (PEM)').fill(csrPem);
+    await page.getByRole('button', { name: 'Issue certificate' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download certificate' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('admin-laptop.crt.pem');
+    const cert = new X509Certificate(readFileSync((await download.path())!));
+    expect(cert.subject).toBe('CN=admin');
+    expect(cert.subjectAltName).toContain('urn:lineguard:device:admin-laptop');
+    expect(access.gateway.ca.status(cert.serialNumber, cert.fingerprint256, Date.now()).status).toBe('valid');
   });
 
   it('refuses an assertion made on another origin and relayed (phishing)', async () => {

@@ -67,6 +67,7 @@ export function CertificateSection() {
           Certificate request (PEM)
           <textarea
             name="csr"
+            className="csr-text"
             value={csr}
             required
             rows={8}
