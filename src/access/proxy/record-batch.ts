@@ -65,9 +65,11 @@ export function batchWriter(sqlite: Database.Database): (b: RecordBatch) => void
     }
     const s = b.strings;
     const o = b.ops;
-    const many = o.length - (o.length % (OPS_PER_INSERT * OP_FIELDS));
+    const order = bySession(o, s.length);
+    const many = order.length - (order.length % OPS_PER_INSERT);
     let k = 0;
-    for (let i = 0; i < o.length; i += OP_FIELDS) {
+    for (let j = 0; j < order.length; j++) {
+      const i = order[j]!;
       args[k] = s[o[i]!]!;
       args[k + 1] = o[i + 1]!;
       args[k + 2] = o[i + 2]!;
@@ -78,7 +80,7 @@ export function batchWriter(sqlite: Database.Database): (b: RecordBatch) => void
       args[k + 7] = s[o[i + 7]!]!;
       args[k + 8] = s[o[i + 8]!]!;
       k += OP_FIELDS;
-      if (i >= many) {
+      if (j >= many) {
         op.run(args.slice(0, OP_FIELDS));
         k = 0;
       } else if (k === args.length) {
@@ -87,4 +89,19 @@ export function batchWriter(sqlite: Database.Database): (b: RecordBatch) => void
       }
     }
   });
+}
+
+/**
+ * Where each operation starts in `ops`, grouped by session and in queue order within one
+ * (a counting sort on the session's string index): a session's rows then land side by side
+ * in the (session, seq) index instead of taking turns with every other live session's.
+ */
+function bySession(ops: Float64Array, strings: number): Uint32Array {
+  const n = ops.length / OP_FIELDS;
+  const starts = new Uint32Array(strings + 1);
+  for (let i = 0; i < ops.length; i += OP_FIELDS) starts[ops[i]! + 1]!++;
+  for (let x = 1; x <= strings; x++) starts[x]! += starts[x - 1]!;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < ops.length; i += OP_FIELDS) order[starts[ops[i]!]!++] = i;
+  return order;
 }

@@ -1,7 +1,8 @@
 /**
  * The recorder on its own: operations queued as numbers and strings by index come back from the
  * database as the rows that were recorded, in order, whether a batch is committed by the
- * recording worker (a database file) or in place (in memory), in statements of many rows or one.
+ * recording worker (a database file) or in place (in memory), in statements of many rows or one,
+ * with the operations of sessions that took turns.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionOpTable } from '../db/schema.js';
@@ -33,7 +34,10 @@ describe('Recorder', () => {
     it(`commits queued operations as they were recorded (${where} database)`, async () => {
       t = await testGateway(where === 'memory' ? { dbPath: ':memory:' } : {});
       const rec = t.gw.recorder;
-      const rows = [...operations('s-one'), ...operations('s-two')];
+      // Two live sessions taking turns, as the proxies queue them.
+      const one = operations('s-one');
+      const two = operations('s-two');
+      const rows = one.flatMap((r, i) => [r, two[i]!]);
       for (const r of rows)
         rec.op(
           r.session_id,
