@@ -126,7 +126,11 @@ function throughput(port: number, tls?: ClientTls): Promise<Throughput> {
       const s = split(before, snapshot(), { client, plc: plcInfo.tid, gateway: threadId() });
       void w.terminate();
       const n = m.requests;
-      const per = (x: Sched): Sched => ({ run: x.run / 1000 / n, wait: x.wait / 1000 / n });
+      const per = (x: Sched): Sched => ({
+        run: x.run / 1000 / n,
+        wait: x.wait / 1000 / n,
+        system: x.system / 1000 / n,
+      });
       resolve({
         rps: n / m.seconds,
         cpu: { client: per(s.client!), plc: per(s.plc!), gateway: per(s.gateway!), other: per(s.other) },
@@ -216,7 +220,11 @@ const PARTIES = ['client', 'plc', 'gateway', 'other'] as const;
 function medianCpu(xs: PartyCpu[]): PartyCpu {
   const out = {} as PartyCpu;
   for (const k of PARTIES)
-    out[k] = { run: median(xs.map((x) => x[k].run)), wait: median(xs.map((x) => x[k].wait)) };
+    out[k] = {
+      run: median(xs.map((x) => x[k].run)),
+      wait: median(xs.map((x) => x[k].wait)),
+      system: median(xs.map((x) => x[k].system)),
+    };
   return out;
 }
 const dCpu = medianCpu(runs.dCpu);
@@ -321,6 +329,14 @@ const rows: [string, string, string, string, string, boolean][] = [
     '—',
     true,
   ]),
+  [
+    'CPU per request in the kernel, PLC | gateway (µs)',
+    dCpu.plc.system.toFixed(1),
+    `${pCpu.plc.system.toFixed(1)} | ${pCpu.gateway.system.toFixed(1)}`,
+    `mTLS ${tCpu.plc.system.toFixed(1)} | ${tCpu.gateway.system.toFixed(1)}`,
+    '—',
+    true,
+  ],
   [
     'CPU per request, all (µs)',
     total(dCpu).toFixed(1),

@@ -19,7 +19,12 @@ export interface Sched {
   run: number;
   /** ns runnable but waiting for a core */
   wait: number;
+  /** ns of `run` spent in the kernel (system calls: here, mostly loopback TCP), at clock-tick resolution */
+  system: number;
 }
+
+/** Linux's USER_HZ: /proc reports user and system time in these ticks. */
+const TICK_NS = 1e9 / 100;
 
 /** Every thread of this process: its schedstat now. Empty where /proc is missing. */
 export function snapshot(): Map<number, Sched> {
@@ -33,7 +38,10 @@ export function snapshot(): Map<number, Sched> {
   for (const t of tids) {
     try {
       const [run, wait] = readFileSync(`/proc/self/task/${t}/schedstat`, 'utf8').split(' ');
-      out.set(Number(t), { run: Number(run), wait: Number(wait) });
+      // Fields after the command name (which may hold spaces): state is 3rd, stime the 15th.
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      const stime = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]);
+      out.set(Number(t), { run: Number(run), wait: Number(wait), system: stime * TICK_NS });
     } catch {
       // The thread ended between the listing and the read.
     }
@@ -48,14 +56,15 @@ export function split(
   named: Record<string, number>,
 ): Record<string, Sched> & { other: Sched } {
   const byTid = new Map(Object.entries(named).map(([k, tid]) => [tid, k]));
-  const out: Record<string, Sched> = { other: { run: 0, wait: 0 } };
-  for (const k of Object.keys(named)) out[k] = { run: 0, wait: 0 };
+  const out: Record<string, Sched> = { other: { run: 0, wait: 0, system: 0 } };
+  for (const k of Object.keys(named)) out[k] = { run: 0, wait: 0, system: 0 };
   for (const [tid, a] of after) {
     const b = before.get(tid);
     if (b === undefined) continue;
     const s = out[byTid.get(tid) ?? 'other']!;
     s.run += a.run - b.run;
     s.wait += a.wait - b.wait;
+    s.system += a.system - b.system;
   }
   return out as Record<string, Sched> & { other: Sched };
 }
