@@ -138,6 +138,19 @@ export class LocalCa {
     return ca;
   }
 
+  /** A device's PKCS#10 request, parsed and its signature checked against its own key. */
+  async checkCsr(pem: string): Promise<x509.Pkcs10CertificateRequest> {
+    let csr: x509.Pkcs10CertificateRequest;
+    try {
+      csr = new x509.Pkcs10CertificateRequest(pem);
+    } catch {
+      throw new AccessError('ACCESS_CERTIFICATE', 'certificate.csrPem: not a PKCS#10 certificate request');
+    }
+    if (!(await csr.verify()))
+      throw new AccessError('ACCESS_CERTIFICATE', 'certificate.csrPem: its signature does not match its key');
+    return csr;
+  }
+
   async issueClientCert(req: ClientCertRequest, actor: string): Promise<CertRecord> {
     const user = this.directory.user(req.user);
     if (user === undefined)
@@ -155,14 +168,7 @@ export class LocalCa {
         'ACCESS_CERTIFICATE',
         `certificate.validityMs: between 1 and ${MAX_CLIENT_VALIDITY_MS}`,
       );
-    let csr: x509.Pkcs10CertificateRequest;
-    try {
-      csr = new x509.Pkcs10CertificateRequest(req.csrPem);
-    } catch {
-      throw new AccessError('ACCESS_CERTIFICATE', 'certificate.csrPem: not a PKCS#10 certificate request');
-    }
-    if (!(await csr.verify()))
-      throw new AccessError('ACCESS_CERTIFICATE', 'certificate.csrPem: its signature does not match its key');
+    const csr = await this.checkCsr(req.csrPem);
     const notBefore = req.notBefore ?? this.clock();
     const cert = await x509.X509CertificateGenerator.create({
       serialNumber: serial(),
