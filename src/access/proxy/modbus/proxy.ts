@@ -32,6 +32,9 @@ const ILLEGAL_DATA_VALUE = 3;
 /** Requests tracked for their results at once; a client pipelining more is recorded without results. */
 const MAX_PENDING = 256;
 
+/** The asset's side is read into one buffer per session (room for 60 whole ADUs). */
+const ASSET_READ_BUFFER = 16 * 1024;
+
 interface PendingOp {
   seq: number;
   ts: number;
@@ -45,6 +48,8 @@ export class ModbusSession extends ProxySession {
   private upstream: Socket | undefined;
   private clientRest: Buffer | null = null;
   private upRest: Buffer | null = null;
+  /** Where the asset's bytes are read; undefined while a write to the client still holds it. */
+  private upBuffer: Buffer | undefined;
   private readonly req = newRequestFields();
   private readonly res = newResponseFields();
   private readonly pending = new Map<number, PendingOp>();
@@ -63,10 +68,22 @@ export class ModbusSession extends ProxySession {
   open(): void {
     const client = this.client;
     client.pause();
-    const up = connect({ host: this.asset.host, port: this.asset.port, noDelay: true });
+    // Read into a buffer of our own (no buffer made and no stream event per read); a new one
+    // only when a write to the client has been queued from the last.
+    const up = connect({
+      host: this.asset.host,
+      port: this.asset.port,
+      noDelay: true,
+      onread: {
+        buffer: () => (this.upBuffer ??= Buffer.allocUnsafe(ASSET_READ_BUFFER)),
+        callback: (n: number) => {
+          this.fromAsset(this.upBuffer!, n);
+          return true;
+        },
+      },
+    });
     this.upstream = up;
     up.once('connect', () => client.resume());
-    up.on('data', (c: Buffer) => this.fromAsset(c));
     up.on('error', () => this.end('asset connection failed'));
     up.on('close', () => this.end('asset closed the connection'));
     client.on('data', (c: Buffer) => this.fromClient(c));
@@ -173,8 +190,9 @@ export class ModbusSession extends ProxySession {
     this.end(`malformed request: ${why}`);
   }
 
-  private fromAsset(chunk: Buffer): void {
-    const buf = this.upRest === null ? chunk : Buffer.concat([this.upRest, chunk]);
+  private fromAsset(read: Buffer, n: number): void {
+    const buf =
+      this.upRest === null ? read.subarray(0, n) : Buffer.concat([this.upRest, read.subarray(0, n)]);
     this.upRest = null;
     let off = 0;
     while (buf.length - off > MBAP_HEADER) {
@@ -189,7 +207,11 @@ export class ModbusSession extends ProxySession {
       off += total;
     }
     // Whole ADUs go to the client in one write; a partial one waits for its rest.
-    if (off > 0) this.client.write(off === buf.length ? buf : buf.subarray(0, off));
+    if (off > 0) {
+      this.client.write(off === buf.length ? buf : buf.subarray(0, off));
+      // A write the kernel did not take at once keeps a view of the read buffer: read into a new one.
+      if (this.client.writableLength > 0) this.upBuffer = undefined;
+    }
     if (off < buf.length) this.upRest = Buffer.from(buf.subarray(off));
   }
 
