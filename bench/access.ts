@@ -3,7 +3,9 @@
  * are reported with PASS/FAIL, never asserted.
  *
  * On loopback, each side on its own event loop (worker threads): a minimal Modbus/TCP PLC, a
- * load client, and the gateway in the main thread. It measures
+ * load client, and the gateway in the main thread. Next to the gateway, a bare Node relay in the
+ * same thread with the same I/O and nothing else (bare-relay.ts) shows what any Node proxy pays
+ * for the two extra hops. It measures
  *   - round-trip latency of Read Holding Registers one at a time, directly and through the
  *     Modbus proxy (plain TCP from an allowed address; mTLS too), with recording on: the
  *     proxy's added p50/p99 (target ≤ 100 µs p99 added);
@@ -33,6 +35,7 @@ import { contextOf, entitiesOf, fixedKey } from '../src/access/policy/decider.js
 import type { AccessRequest, Target } from '../src/access/policy/decision.js';
 import { deviceCsr, seedPlant, testGateway } from '../src/access/testing/gateway.js';
 import type { ClientTls, ThroughputMessage, WorkerJob } from './access-worker.js';
+import { bareRelay } from './bare-relay.js';
 import { type Sched, snapshot, split, threadId } from './thread-cpu.js';
 
 const { values: flags } = parseArgs({
@@ -168,6 +171,8 @@ const cert = await gw.ca.issueClientCert(
 );
 const mtls = await gw.listenModbus({ asset: 'plc1', port: 0, security: { mode: 'mtls' } });
 const tls: ClientTls = { ca: gw.ca.certPem, cert: cert.pem, key: keyPem };
+const bare = await bareRelay({ host: '127.0.0.1', port: plcInfo.port });
+const barePort = (bare.address() as { port: number }).port;
 
 // Rounds alternate the contenders, and each figure is the median over the rounds, so a burst
 // of load from elsewhere on the machine hits one round of each rather than one contender.
@@ -186,11 +191,18 @@ const runs = {
   dCpu: [] as PartyCpu[],
   pCpu: [] as PartyCpu[],
   tCpu: [] as PartyCpu[],
+  b50: [] as number[],
+  b99: [] as number[],
+  bRps: [] as number[],
+  bCpu: [] as PartyCpu[],
 };
 for (let r = 0; r < ROUNDS; r++) {
   const d = await latency(plcInfo.port);
   const p = await latency(plain.address().port);
   const q = await latency(mtls.address().port, tls);
+  const b = await latency(barePort);
+  runs.b50.push(b.p50);
+  runs.b99.push(b.p99);
   runs.d50.push(d.p50);
   runs.d99.push(d.p99);
   runs.p50.push(p.p50);
@@ -200,6 +212,9 @@ for (let r = 0; r < ROUNDS; r++) {
   const dt = await throughput(plcInfo.port);
   const pt = await throughput(plain.address().port);
   const tt = await throughput(mtls.address().port, tls);
+  const bt = await throughput(barePort);
+  runs.bRps.push(bt.rps);
+  runs.bCpu.push(bt.cpu);
   runs.dRps.push(dt.rps);
   runs.pRps.push(pt.rps);
   runs.tRps.push(tt.rps);
@@ -230,6 +245,9 @@ function medianCpu(xs: PartyCpu[]): PartyCpu {
 const dCpu = medianCpu(runs.dCpu);
 const pCpu = medianCpu(runs.pCpu);
 const tCpu = medianCpu(runs.tCpu);
+const bCpu = medianCpu(runs.bCpu);
+const bareLatency = { p50: median(runs.b50), p99: median(runs.b99) };
+const bareRps = median(runs.bRps);
 const total = (c: PartyCpu) => PARTIES.reduce((a, k) => a + c[k].run, 0);
 
 // Decisions: the proxies' path (a session's memo, then the shared cache), the shared cache
@@ -320,39 +338,23 @@ const rows: [string, string, string, string, string, boolean][] = [
     '—',
     true,
   ],
+  [
+    'bare Node relay latency p50 | p99 (µs)',
+    `${direct.p50.toFixed(1)} | ${direct.p99.toFixed(1)}`,
+    `${bareLatency.p50.toFixed(1)} | ${bareLatency.p99.toFixed(1)}`,
+    `+${(bareLatency.p50 - direct.p50).toFixed(1)} | +${(bareLatency.p99 - direct.p99).toFixed(1)}`,
+    '—',
+    true,
+  ],
+  [
+    'bare Node relay requests/s',
+    directRps.toFixed(0),
+    bareRps.toFixed(0),
+    `${((bareRps / directRps) * 100).toFixed(1)} %`,
+    '—',
+    true,
+  ],
   ['proxy loop busy per request (µs)', '—', busyPerRequest.toFixed(1), '—', '—', true],
-  ...PARTIES.map((k): [string, string, string, string, string, boolean] => [
-    `CPU per request, ${k === 'other' ? 'other threads' : k} (µs)`,
-    dCpu[k].run.toFixed(1),
-    pCpu[k].run.toFixed(1),
-    `mTLS ${tCpu[k].run.toFixed(1)}`,
-    '—',
-    true,
-  ]),
-  [
-    'CPU per request in the kernel, PLC | gateway (µs)',
-    dCpu.plc.system.toFixed(1),
-    `${pCpu.plc.system.toFixed(1)} | ${pCpu.gateway.system.toFixed(1)}`,
-    `mTLS ${tCpu.plc.system.toFixed(1)} | ${tCpu.gateway.system.toFixed(1)}`,
-    '—',
-    true,
-  ],
-  [
-    'CPU per request, all (µs)',
-    total(dCpu).toFixed(1),
-    total(pCpu).toFixed(1),
-    `mTLS ${total(tCpu).toFixed(1)}`,
-    '—',
-    true,
-  ],
-  [
-    'waiting for a core per request (µs)',
-    PARTIES.reduce((a, k) => a + dCpu[k].wait, 0).toFixed(1),
-    PARTIES.reduce((a, k) => a + pCpu[k].wait, 0).toFixed(1),
-    `mTLS ${PARTIES.reduce((a, k) => a + tCpu[k].wait, 0).toFixed(1)}`,
-    '—',
-    true,
-  ],
   ['decisions/s, cached (proxy path)', '—', cachedPerSec.toFixed(0), '—', '≥ 1 000 000', cachedPerSec >= 1e6],
   ['decisions/s, shared cache only', '—', sharedPerSec.toFixed(0), '—', '—', true],
   [
@@ -373,6 +375,28 @@ console.log(
 console.log(fmt(head));
 for (const r of rows)
   console.log(fmt([r[0], r[1], r[2], r[3], r[4], r[4] === '—' ? '' : r[5] ? 'PASS' : 'FAIL']));
+
+// Who spent the CPU in the throughput runs: µs on a core per request (in the kernel), medians.
+const contenders: [string, PartyCpu][] = [
+  ['direct', dCpu],
+  ['via proxy', pCpu],
+  ['mTLS proxy', tCpu],
+  ['bare relay', bCpu],
+];
+const cell = (x: Sched) => `${x.run.toFixed(1)} (${x.system.toFixed(1)})`;
+const cpuRows: string[][] = [
+  ...PARTIES.map((k) => [
+    k === 'other' ? 'other threads (recording, GC)' : k,
+    ...contenders.map(([, c]) => cell(c[k])),
+  ]),
+  ['all', ...contenders.map(([, c]) => total(c).toFixed(1))],
+  ['waiting for a core', ...contenders.map(([, c]) => PARTIES.reduce((a, k) => a + c[k].wait, 0).toFixed(1))],
+];
+const cpuHead = ['CPU per request, µs (kernel)', ...contenders.map(([n]) => n)];
+const cpuWidths = cpuHead.map((h, i) => Math.max(h.length, ...cpuRows.map((r) => r[i]!.length)));
+console.log();
+console.log(cpuHead.map((c, i) => c.padEnd(cpuWidths[i]!)).join('  '));
+for (const r of cpuRows) console.log(r.map((c, i) => c.padEnd(cpuWidths[i]!)).join('  '));
 if (flags.json !== undefined)
   writeFileSync(
     flags.json,
@@ -388,7 +412,9 @@ if (flags.json !== undefined)
         sharedPerSec,
         cedarPerSec,
         busyPerRequest,
-        cpuPerRequest: { direct: dCpu, proxied: pCpu, tls: tCpu },
+        bareLatency,
+        bareRps,
+        cpuPerRequest: { direct: dCpu, proxied: pCpu, tls: tCpu, bare: bCpu },
         pinned: flags.pin,
         requests: REQUESTS,
         connections: CONNECTIONS,
@@ -400,5 +426,6 @@ if (flags.json !== undefined)
 
 await plain.close();
 await mtls.close();
+bare.close();
 await t.cleanup();
 await plcWorker.terminate();
