@@ -4,47 +4,15 @@
  * administrator's policy (set over the HTTP API) allows it — and a malformed file is refused
  * with its field named, before anything starts.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MB from 'modbus-serial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type PlcSimulator, plcSimulator } from '../src/access/testing/modbus-plc.js';
-import { CLI } from './cli.js';
+import { RunningCli } from './cli.js';
 
 const PASSPHRASE = 'gateway-config test passphrase, long enough';
-
-class Serve {
-  readonly child: ChildProcessWithoutNullStreams;
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-
-  constructor(args: string[], env: NodeJS.ProcessEnv) {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
-    this.child = spawn(process.execPath, [CLI, 'serve', ...args], { env });
-    this.child.stdout.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
-    this.child.stderr.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
-    this.exited = new Promise((resolve) => this.child.on('close', resolve));
-  }
-
-  async waitFor(re: RegExp, timeoutMs = 45_000): Promise<RegExpMatchArray> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const m = this.stdout.match(re);
-      if (m) return m;
-      if (this.child.exitCode !== null || Date.now() > until)
-        throw new Error(`no ${re} in output:\n${this.stdout}\n${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (this.child.exitCode === null) this.child.kill(signal);
-    return this.exited;
-  }
-}
 
 const env = (): NodeJS.ProcessEnv => {
   const e: NodeJS.ProcessEnv = {
@@ -90,7 +58,7 @@ describe('lineguard serve --gateway-config', () => {
         ],
       }),
     );
-    const hub = new Serve(['--data-dir', data, '--port', '0', '--gateway-config', file], env());
+    const hub = new RunningCli(['serve', '--data-dir', data, '--port', '0', '--gateway-config', file], env());
     const client = new MB.default();
     try {
       await hub.waitFor(
@@ -171,7 +139,10 @@ describe('lineguard serve --gateway-config', () => {
         ],
       }),
     );
-    const hub = new Serve(['--data-dir', data, '--port', '0'], { ...env(), LINEGUARD_GATEWAY_CONFIG: file });
+    const hub = new RunningCli(['serve', '--data-dir', data, '--port', '0'], {
+      ...env(),
+      LINEGUARD_GATEWAY_CONFIG: file,
+    });
     try {
       expect(await hub.exited).toBe(64);
       expect(hub.stderr).toContain(`gateway config ${file}`);

@@ -4,55 +4,13 @@
  * or …_FILE (a wrong one refuses to start, exit 64), security keys bound to the console's URL;
  * the demo's supplier with a pending request that the administrator sees.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI } from './cli.js';
+import { RunningCli, signIn } from './cli.js';
 
 const PASSPHRASE = 'serve-test passphrase, long enough';
-
-class Hub {
-  readonly child: ChildProcessWithoutNullStreams;
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-
-  constructor(args: string[], env: NodeJS.ProcessEnv) {
-    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
-    this.child = spawn(process.execPath, [CLI, ...args], { env });
-    this.child.stdout.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
-    this.child.stderr.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
-    this.exited = new Promise((resolve) => this.child.on('close', resolve));
-  }
-
-  async waitFor(re: RegExp, timeoutMs = 45_000): Promise<RegExpMatchArray> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const m = this.stdout.match(re);
-      if (m) return m;
-      if (this.child.exitCode !== null || Date.now() > until)
-        throw new Error(`no ${re} in output:\n${this.stdout}\n${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
-    if (this.child.exitCode === null) this.child.kill(signal);
-    return this.exited;
-  }
-}
-
-async function signIn(url: string, name: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, password }),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.getSetCookie()[0]!.split(';')[0]!;
-}
 
 const baseEnv = () => {
   const env: NodeJS.ProcessEnv = { ...process.env, LINEGUARD_DATABASE_URL: '' };
@@ -70,7 +28,7 @@ describe('lineguard serve with the access gateway', () => {
   afterAll(() => rmSync(data, { recursive: true, force: true }));
 
   it('runs the gateway in the hub with its own database, keys bound to the console URL', async () => {
-    const hub = new Hub(['serve', '--data-dir', data, '--port', '0'], {
+    const hub = new RunningCli(['serve', '--data-dir', data, '--port', '0'], {
       ...baseEnv(),
       LINEGUARD_CA_PASSPHRASE: PASSPHRASE,
     });
@@ -98,7 +56,7 @@ describe('lineguard serve with the access gateway', () => {
   });
 
   it('refuses to start with the wrong CA passphrase, and starts with the right one from a file', async () => {
-    const wrong = new Hub(['serve', '--data-dir', data, '--port', '0'], {
+    const wrong = new RunningCli(['serve', '--data-dir', data, '--port', '0'], {
       ...baseEnv(),
       LINEGUARD_CA_PASSPHRASE: 'not the passphrase it was sealed with',
     });
@@ -107,7 +65,7 @@ describe('lineguard serve with the access gateway', () => {
 
     const file = join(data, 'passphrase');
     writeFileSync(file, `${PASSPHRASE}\n`, { mode: 0o600 });
-    const right = new Hub(['serve', '--data-dir', data, '--port', '0'], {
+    const right = new RunningCli(['serve', '--data-dir', data, '--port', '0'], {
       ...baseEnv(),
       LINEGUARD_CA_PASSPHRASE_FILE: file,
     });
@@ -121,7 +79,7 @@ describe('lineguard serve with the access gateway', () => {
   });
 
   it('runs without the gateway when no passphrase is set, and says how to turn it on', async () => {
-    const hub = new Hub(['serve', '--data-dir', data, '--port', '0'], baseEnv());
+    const hub = new RunningCli(['serve', '--data-dir', data, '--port', '0'], baseEnv());
     try {
       await hub.waitFor(/Access gateway off: set LINEGUARD_CA_PASSPHRASE/);
       const [, url] = await hub.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
@@ -136,7 +94,7 @@ describe('lineguard serve with the access gateway', () => {
 
 describe('lineguard demo with the access gateway', () => {
   it("shows the administrator the sample supplier's pending request, and the supplier their own", async () => {
-    const demo = new Hub(['demo', '--port', '0'], baseEnv());
+    const demo = new RunningCli(['demo', '--port', '0'], baseEnv());
     try {
       const [, url] = await demo.waitFor(/Console +(http:\/\/localhost:\d+)/);
       const [, password] = await demo.waitFor(/Sign in +admin \/ (\S+)/);

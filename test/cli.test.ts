@@ -1,5 +1,4 @@
 /** End-to-end: the real `lineguard` command (analyze, and the hub: demo, serve, user). */
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import { buildDns, dnsAnswer } from '../src/protocols/dns/build.js';
 import { udpFrame } from '../src/sim/frames.js';
 import { writePcap } from '../src/sim/pcap-writer.js';
 import { TcpSession } from '../src/sim/tcp-session.js';
-import { CLI, runCli } from './cli.js';
+import { RunningCli, runCli, signIn } from './cli.js';
 
 const hmi = { mac: '00:1b:1b:00:00:10', ip: '10.10.1.10' };
 const plc = { mac: '00:0e:8c:00:00:20', ip: '10.10.1.20' };
@@ -209,52 +208,10 @@ describe('lineguard analyze', () => {
   });
 });
 
-/** A long-running command (the hub), with its output so far and a way to wait for a line. */
-class Running {
-  readonly child: ChildProcessWithoutNullStreams;
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-
-  constructor(args: string[], env: NodeJS.ProcessEnv = process.env) {
-    this.child = spawn(process.execPath, [CLI, ...args], { env });
-    this.child.stdout.setEncoding('utf8').on('data', (d: string) => (this.stdout += d));
-    this.child.stderr.setEncoding('utf8').on('data', (d: string) => (this.stderr += d));
-    this.exited = new Promise((resolve) => this.child.on('close', resolve));
-  }
-
-  async waitFor(re: RegExp, timeoutMs = 45_000): Promise<RegExpMatchArray> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const m = this.stdout.match(re);
-      if (m) return m;
-      if (this.child.exitCode !== null || Date.now() > until) {
-        throw new Error(`no ${re} in output:\n${this.stdout}\n${this.stderr}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-
-  stop(signal: NodeJS.Signals = 'SIGINT'): Promise<number | null> {
-    if (this.child.exitCode === null) this.child.kill(signal);
-    return this.exited;
-  }
-}
-
-async function signIn(url: string, name: string, password: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, password }),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.getSetCookie()[0]!.split(';')[0]!;
-}
-
 describe('lineguard demo', () => {
   it('serves the sample plant on a throw-away folder, prints the URL and a login, and cleans up', async () => {
     const env = { ...process.env, LINEGUARD_DATABASE_URL: 'postgres://must-not-be-used.invalid/x' };
-    const demo = new Running(['demo', '--port', '0'], env);
+    const demo = new RunningCli(['demo', '--port', '0'], env);
     try {
       const [, url] = await demo.waitFor(/Console +(http:\/\/(?:127\.0\.0\.1|localhost):\d+)/);
       const [, user, password] = await demo.waitFor(/Sign in +(\S+) \/ (\S+)/);
@@ -288,7 +245,7 @@ describe('lineguard serve and user', () => {
 
   it('prints a one-time setup link on first start, and none once a user exists', async () => {
     const env = { ...process.env, LINEGUARD_DATABASE_URL: '' };
-    const first = new Running(['serve', '--data-dir', data, '--port', '0'], env);
+    const first = new RunningCli(['serve', '--data-dir', data, '--port', '0'], env);
     try {
       const [, link, token] = await first.waitFor(/(http:\/\/127\.0\.0\.1:\d+)\/setup\?token=([\w-]+)/);
       const res = await fetch(`${link}/api/auth/setup`, {
@@ -326,7 +283,7 @@ describe('lineguard serve and user', () => {
     const list = await runCli(['user', 'list', '--data-dir', data]);
     expect(list.stdout).toMatch(/^boss +admin .*\nvic +engineer /);
 
-    const second = new Running(['serve', '--data-dir', data, '--port', '0'], env);
+    const second = new RunningCli(['serve', '--data-dir', data, '--port', '0'], env);
     try {
       const [, url] = await second.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
       await second.waitFor(/Ctrl\+C/);
