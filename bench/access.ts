@@ -354,7 +354,7 @@ const rows: [string, string, string, string, string, boolean][] = [
     '—',
     true,
   ],
-  ['proxy loop busy per request (µs)', '—', busyPerRequest.toFixed(1), '—', '—', true],
+  ['gateway loop active per request, preempted too (µs)', '—', busyPerRequest.toFixed(1), '—', '—', true],
   ['decisions/s, cached (proxy path)', '—', cachedPerSec.toFixed(0), '—', '≥ 1 000 000', cachedPerSec >= 1e6],
   ['decisions/s, shared cache only', '—', sharedPerSec.toFixed(0), '—', '—', true],
   [
