@@ -6,7 +6,12 @@ import { type Socket, connect as tcpConnect } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import MB from 'modbus-serial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mbap, readRequest, writeSingleRegister } from '../../../protocols/modbus/build.js';
+import {
+  mbap,
+  readRegistersResponse,
+  readRequest,
+  writeSingleRegister,
+} from '../../../protocols/modbus/build.js';
 import type { CertRecord } from '../../ca/ca.js';
 import type { AccessGateway } from '../../gateway.js';
 import { deviceCsr, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
@@ -78,6 +83,44 @@ async function modbusOver(socket: Socket): Promise<InstanceType<typeof MB.defaul
   return c;
 }
 
+/**
+ * `n` reads of 125 registers sent at once while the client reads nothing for `pauseMs`, so the
+ * gateway's writes to it back up (the asset's answers are read into a buffer the proxy reuses);
+ * then every answer must arrive whole, right and in order. Returns the first byte that differs, or -1.
+ */
+async function pipelinedReads(socket: Socket, n: number, pauseMs: number): Promise<number> {
+  const ask = Array.from({ length: n }, (_, i) => mbap(i, 1, readRequest(3, i % 875, 125)));
+  const want = Buffer.concat(
+    ask.map((_, i) =>
+      mbap(
+        i,
+        1,
+        readRegistersResponse(
+          3,
+          Array.from({ length: 125 }, (_, k) => (i % 875) + k),
+        ),
+      ),
+    ),
+  );
+  socket.pause();
+  socket.write(Buffer.concat(ask));
+  await new Promise((r) => setTimeout(r, pauseMs));
+  const got: Buffer[] = [];
+  let have = 0;
+  await new Promise<void>((resolve, reject) => {
+    socket.on('data', (c: Buffer) => {
+      got.push(c);
+      have += c.length;
+      if (have >= want.length) resolve();
+    });
+    socket.once('close', () => reject(new Error(`closed after ${have} of ${want.length} bytes`)));
+    socket.resume();
+  });
+  const all = Buffer.concat(got);
+  for (let i = 0; i < want.length; i++) if (all[i] !== want[i]) return i;
+  return all.length === want.length ? -1 : want.length;
+}
+
 function closed(s: Socket): Promise<number> {
   return new Promise((resolve) =>
     s.destroyed ? resolve(Date.now()) : s.once('close', () => resolve(Date.now())),
@@ -140,6 +183,17 @@ describe('Modbus/TCP proxy over mTLS', () => {
     await t.gw.grants.revoke(g.id, 'anna', 'test over');
     await done;
   });
+
+  it('passes pipelined answers whole and in order to a client that reads slowly', async () => {
+    const g = await grant(['modbus:read'], HOUR);
+    const socket = await tlsTo(listener, t.gw.ca.certPem, sam);
+    expect(await pipelinedReads(socket, 20_000, 500)).toBe(-1);
+    // 20,000 recorded reads: let their commits finish before the next step writes the audit log.
+    await t.gw.recorder.flush();
+    const done = closed(socket);
+    await t.gw.grants.revoke(g.id, 'anna', 'test over');
+    await done;
+  }, 30_000);
 
   it('cuts a live session within 1 s of its grant expiring', async () => {
     const { endsAt: ends } = await grant(['modbus:read'], 1500);
@@ -289,6 +343,21 @@ describe('Modbus/TCP proxy over plain TCP from allowed addresses', () => {
     expect(plc.writes).toBe(0);
     await l.close();
   });
+
+  it('passes pipelined answers whole and in order to a client that reads slowly', async () => {
+    const l = await t.gw.listenModbus({
+      asset: 'plc1',
+      port: 0,
+      security: { mode: 'plain', allow: [{ source: '127.0.0.0/8', user: 'otto' }] },
+    });
+    const socket = await tcpTo(l.address().port);
+    // Over plain TCP the kernel holds some 4 MB before the proxy's writes have to wait.
+    expect(await pipelinedReads(socket, 40_000, 2000)).toBe(-1);
+    socket.destroy();
+    await l.close();
+    // 20,000 recorded reads: let their commits finish before the next test writes the audit log.
+    await t.gw.recorder.flush();
+  }, 30_000);
 
   it('refuses a source that is not listed', async () => {
     const l = await t.gw.listenModbus({

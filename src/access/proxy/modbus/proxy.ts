@@ -8,6 +8,7 @@
  * to record each operation's result.
  */
 import { connect, type Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { EXCEPTION_BIT, Fc, MAX_MBAP_LENGTH, MBAP_HEADER } from '../../../protocols/modbus/consts.js';
 import { CODE, kindOf, TargetCache } from '../../../protocols/modbus/ops.js';
 import {
@@ -54,6 +55,7 @@ export class ModbusSession extends ProxySession {
   private readonly res = newResponseFields();
   private readonly pending = new Map<number, PendingOp>();
   private readonly targets = new TargetCache();
+  private readonly clientTls: boolean;
 
   constructor(
     deps: SessionDeps,
@@ -63,6 +65,7 @@ export class ModbusSession extends ProxySession {
     private readonly denyMode: DenyMode,
   ) {
     super(deps, principal, asset, 'modbus');
+    this.clientTls = client instanceof TLSSocket;
   }
 
   open(): void {
@@ -207,12 +210,24 @@ export class ModbusSession extends ProxySession {
       off += total;
     }
     // Whole ADUs go to the client in one write; a partial one waits for its rest.
-    if (off > 0) {
-      this.client.write(off === buf.length ? buf : buf.subarray(0, off));
-      // A write the kernel did not take at once keeps a view of the read buffer: read into a new one.
-      if (this.client.writableLength > 0) this.upBuffer = undefined;
-    }
+    if (off > 0) this.toClient(off === buf.length ? buf : buf.subarray(0, off), buf.buffer === read.buffer);
     if (off < buf.length) this.upRest = Buffer.from(buf.subarray(off));
+  }
+
+  /**
+   * Bytes for the client, maybe a view of the read buffer, which the next read overwrites. A
+   * write queued behind earlier bytes keeps what it was given, and so may TLS (its writes
+   * complete later): those get a copy. Over plain TCP, bytes the kernel did not take at once are
+   * sent from where they are: the next read goes into a new buffer.
+   */
+  private toClient(bytes: Buffer, inReadBuffer: boolean): void {
+    const c = this.client;
+    if (!inReadBuffer) c.write(bytes);
+    else if (this.clientTls || c.writableLength > 0) c.write(Buffer.from(bytes));
+    else {
+      c.write(bytes);
+      if (c.writableLength > 0) this.upBuffer = undefined;
+    }
   }
 
   private response(buf: Buffer, off: number, total: number): void {
