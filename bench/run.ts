@@ -6,7 +6,8 @@
  * Node's ~0.05 s start-up does not dominate the end-to-end rate) from ../shared/pcaps/bench (build-capture.ts), then
  * runs, one at a time, each contender as a child process on the same file:
  *   1. the bare read loop (bare-read.ts): a reused 1 MiB buffer and record-header reads;
- *   2. (a) `node dist/cli/main.js analyze --json --no-analyzers FILE`: decode + flows +
+ *   2. (a) `node dist/cli/main.js analyze --json --no-analyzers FILE` (with the Node flags of the
+ *      CLI's shebang line, as the installed `lineguard` runs): decode + flows +
  *      reassembly, end to end (targets: ≥ 8 M packets/s, peak RSS ≤ 150 MiB);
  *   3. (b) `node dist/cli/main.js analyze --json FILE`: the same plus every analyzer of the
  *      registry and the asset inventory (targets: ≥ 5 M packets/s, peak RSS ≤ 150 MiB);
@@ -112,6 +113,27 @@ function bareReadCommand(): { argv: string[]; note?: string } {
     argv: [process.execPath, '--import', 'tsx', ...nodeReportFlags, src],
     note: 'ran under tsx (compiling to JS failed), so its time includes the TS loader',
   };
+}
+
+/**
+ * The Node flags on the CLI's `#!/usr/bin/env -S node …` line, so that `node dist/cli/main.js`
+ * here runs as the installed `lineguard` command does.
+ */
+function shebangNodeFlags(path: string): string[] {
+  const fd = openSync(path, 'r');
+  const head = Buffer.alloc(256);
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  const first = head.toString('utf8').split('\n', 1)[0] ?? '';
+  const m = /^#!\S*env(?: -S)? node((?: --[\w-]+(?:=\S+)?)*)\s*$/.exec(first);
+  if (!m) throw new Error(`${path}: unexpected first line ${JSON.stringify(first)}`);
+  return m[1]!
+    .trim()
+    .split(' ')
+    .filter((f) => f !== '');
 }
 
 /** Reads a file once so every contender starts with it in the page cache. */
@@ -309,8 +331,10 @@ async function main(): Promise<number> {
   const nodeStartupS = best(startup).run.wallS;
   const nodeBaseRssMiB = best(startup).peakRssKiB / 1024;
 
+  const cliFlags = haveCli ? shebangNodeFlags(cli) : [];
   const lineguardArgv = (args: readonly string[], file: string) => [
     process.execPath,
+    ...cliFlags,
     ...nodeReportFlags,
     cli,
     'analyze',

@@ -7,6 +7,7 @@
  * Multiple Service Packet is an operation within it.
  */
 import type { Evidence, OpKind } from '../../events/types.js';
+import { hashBytes, sameBytes } from '../bytes.js';
 import type { ConnectionTriad } from './cip.js';
 
 /** Requests waiting for a reply per flow; beyond, the oldest is given up (emitted without a verdict). */
@@ -116,10 +117,7 @@ export class RequestTemplates {
 
   get(buf: Buffer, off: number, len: number): Template | undefined {
     const t = this.map.get(hashBytes(buf, off, len));
-    // Native memcmp: the bytes must match, so a crafted hash collision cannot relabel a request.
-    return t !== undefined && t.bytes.length === len && buf.compare(t.bytes, 0, len, off, off + len) === 0
-      ? t
-      : undefined;
+    return t !== undefined && t.bytes.length === len && sameBytes(buf, off, t.bytes) ? t : undefined;
   }
 
   set(buf: Buffer, off: number, len: number, ops: SubOp[], multi: boolean, route: string | undefined): void {
@@ -127,19 +125,6 @@ export class RequestTemplates {
     const bytes = Buffer.from(buf.subarray(off, off + len));
     this.map.set(hashBytes(buf, off, len), { bytes, ops, multi, route });
   }
-}
-
-/** FNV-1a over little-endian 32-bit words, then the tail bytes (a hit is confirmed by comparing the bytes). */
-function hashBytes(buf: Buffer, off: number, len: number): number {
-  let h = 0x811c9dc5 ^ len;
-  const words = off + (len & ~3);
-  let i = off;
-  // Index reads: much cheaper than Buffer#readInt32LE's checks in a loop.
-  for (; i < words; i += 4) {
-    h = Math.imul(h ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24)), 0x01000193);
-  }
-  for (const end = off + len; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  return h >>> 0;
 }
 
 /** A connection a Forward Open reply established (Vol 1 §3-5.5.1). */

@@ -4,6 +4,7 @@
  * file names, PI services with their blocks (`_INSE DB1`). Built only when an operation is
  * emitted.
  */
+import { hashBytes, sameBytes } from '../bytes.js';
 import {
   AREA_PREFIX,
   Area,
@@ -90,11 +91,11 @@ export class TargetCache {
   constructor(private readonly size = 16) {}
 
   get(buf: Buffer, off: number, len: number): string | undefined {
-    const h = fnv1a(buf, off, len);
+    const h = hashBytes(buf, off, len);
     for (let i = 0; i < this.hashes.length; i++) {
       if (this.hashes[i] !== h) continue;
       const k = this.keys[i]!;
-      if (k.length === len && buf.compare(k, 0, len, off, off + len) === 0) return this.values[i];
+      if (k.length === len && sameBytes(buf, off, k)) return this.values[i];
     }
     return undefined;
   }
@@ -102,16 +103,10 @@ export class TargetCache {
   set(buf: Buffer, off: number, len: number, value: string): void {
     const i = this.next;
     this.next = (i + 1) % this.size;
-    this.hashes[i] = fnv1a(buf, off, len);
+    this.hashes[i] = hashBytes(buf, off, len);
     this.keys[i] = Buffer.from(buf.subarray(off, off + len));
     this.values[i] = value;
   }
-}
-
-function fnv1a(buf: Buffer, off: number, len: number): number {
-  let h = 0x811c9dc5;
-  for (let i = off; i < off + len; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  return h >>> 0;
 }
 
 /** `0x00` … `0xff`, built once: operation codes are on the hot path. */
