@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { AuditLog } from './audit/log.js';
+import { BUSY_TIMEOUT_MS } from './db/connection.js';
 import { openAccessDb } from './db/open.js';
 import type { AccessDb } from './db/schema.js';
 import { Directory } from './directory/directory.js';
@@ -43,7 +44,11 @@ export async function openAccessState(opts: StateOptions): Promise<AccessState> 
     if (!existsSync(opts.dbPath))
       throw new AccessError('ACCESS_NOT_FOUND', `no gateway database at ${opts.dbPath}`);
     // Never migrate someone else's SQLite file into a gateway database.
-    const probe = new Database(opts.dbPath, { readonly: true, fileMustExist: true });
+    const probe = new Database(opts.dbPath, {
+      readonly: true,
+      fileMustExist: true,
+      timeout: BUSY_TIMEOUT_MS,
+    });
     try {
       const ours = probe
         .prepare("select 1 from sqlite_master where type = 'table' and name = 'access_migration'")

@@ -41,8 +41,10 @@ export class AuditLog {
   }
 
   /**
-   * Append without waiting (the proxies' hot paths). A failure cannot be thrown at the
-   * connection that caused it; it is counted in `failedAppends` for health checks.
+   * Append without waiting (the proxies' hot paths). The recording worker's commits do not
+   * make it fail (the transaction begins IMMEDIATE and waits its turn: db/connection.ts); a
+   * failure that remains (disk full, database gone) cannot be thrown at the connection that
+   * caused it and is counted in `failedAppends` for health checks.
    */
   appendSoon(input: AccessEventInput): void {
     this.append(input).catch(() => {

@@ -2,7 +2,17 @@
  * Opens (creating when absent) the gateway database and brings it to the newest migration.
  */
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  Migrator,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+} from 'kysely';
+import { configureConnection } from './connection.js';
 import { MIGRATIONS } from './migrations.js';
 import type { AccessDb } from './schema.js';
 
@@ -20,10 +30,9 @@ export interface OpenedDb {
 
 export async function openAccessDb(path: string): Promise<OpenedDb> {
   const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
+  configureConnection(sqlite);
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<AccessDb>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<AccessDb>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
@@ -37,4 +46,24 @@ export async function openAccessDb(path: string): Promise<OpenedDb> {
     throw new Error(`gateway database ${path}: migration ${failed} failed: ${(error as Error).message}`);
   }
   return { db, sqlite };
+}
+
+/**
+ * Kysely's SQLite dialect with its transactions (ours, the migrator's) begun IMMEDIATE, not
+ * deferred: see connection.ts.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.config);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }

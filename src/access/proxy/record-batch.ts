@@ -3,8 +3,9 @@
  * indices into the batch's table of distinct strings: a session's id, actions, targets and
  * results repeat, so queuing an operation on the proxy's path costs a few map look-ups and
  * no string or object is made for it), and the other rows as they come. `batchWriter`
- * commits a batch in one transaction with statements prepared once; it runs in the recording
- * worker (record-worker.ts) or, for an in-memory database, in place.
+ * commits a batch in one transaction with statements prepared once (begun IMMEDIATE, as every
+ * write on the gateway database: see db/connection.ts); it runs in the recording worker
+ * (record-worker.ts) or, for an in-memory database, in place.
  */
 import type Database from 'better-sqlite3';
 import type { SessionChunkTable, SessionTable } from '../db/schema.js';
@@ -43,7 +44,7 @@ export function batchWriter(sqlite: Database.Database): (b: RecordBatch) => void
     'insert into session_chunks (session_id, seq, ts, dir, data) values (?, ?, ?, ?, ?)',
   );
   const end = sqlite.prepare('update sessions set ended_at = ?, end_reason = ? where id = ?');
-  return sqlite.transaction((b: RecordBatch) => {
+  const commit = sqlite.transaction((b: RecordBatch) => {
     for (const it of b.items) {
       if (it.k === 'start') {
         const r = it.row;
@@ -89,6 +90,7 @@ export function batchWriter(sqlite: Database.Database): (b: RecordBatch) => void
       }
     }
   });
+  return (b) => commit.immediate(b);
 }
 
 /**
