@@ -6,19 +6,21 @@
  * Node's ~0.05 s start-up does not dominate the end-to-end rate) from ../shared/pcaps/bench (build-capture.ts), then
  * runs, one at a time, each contender as a child process on the same file:
  *   1. the bare read loop (bare-read.ts): a reused 1 MiB buffer and record-header reads;
- *   2. (a) `node dist/cli/main.js analyze --json --no-analyzers FILE` (with the Node flags of the
- *      CLI's shebang line, as the installed `lineguard` runs): decode + flows +
- *      reassembly, end to end (targets: ≥ 8 M packets/s, peak RSS ≤ 150 MiB);
- *   3. (b) `node dist/cli/main.js analyze --json FILE`: the same plus every analyzer of the
- *      registry and the asset inventory (targets: ≥ 5 M packets/s, peak RSS ≤ 150 MiB);
- *   4. `tshark -r FILE -T fields -e ip.src -e ip.dst -e tcp.dstport > /dev/null`, on the first
+ *   2. (a) `node dist/cli/main.js analyze --json --no-analyzers --threads 1 FILE` (with the Node
+ *      flags of the CLI's shebang line, as the installed `lineguard` runs): decode + flows +
+ *      reassembly on one thread and core (targets: ≥ 8 M packets/s, peak RSS ≤ 150 MiB);
+ *   3. (b) the same with `--threads 1` only: every analyzer of the registry and the asset
+ *      inventory, one thread and core (targets: ≥ 5 M packets/s, peak RSS ≤ 150 MiB);
+ *   4. (c) `… analyze --json FILE`: as a user runs it, one thread per core on every core
+ *      (same targets);
+ *   5. `tshark -r FILE -T fields -e ip.src -e ip.dst -e tcp.dstport > /dev/null`, on the first
  *      --tshark-mb MiB (default 20) of the same capture, since it does ~37 k packets/s.
  * It also runs (b) on a --small-mb MiB (default 10) prefix to show peak RSS does not grow with
- * the file. Prints a table (rates also as ratios to the bare loop and to tshark) and both
+ * the file. Prints a table (rates also as ratios to the bare loop and to tshark) and the
  * contenders' targets, and writes bench/out/capture.json.
  *
  * Flags: --mb N  --tshark-mb N  --small-mb N  --skip-tshark  --repeat N (best of N for the bare
- * loop, (a) and (b); default 3)  --no-pin (do not pin contenders to one CPU with taskset).
+ * loop, (a), (b) and (c); default 3)  --no-pin (do not pin contenders to one CPU with taskset).
  * Exit status: 0, also when a target is missed; 1 when a contender fails or counts disagree.
  */
 import { spawnSync } from 'node:child_process';
@@ -38,21 +40,36 @@ import {
 } from './build-capture.js';
 import { type ChildRun, findOnPath, nodeReportFlags, runChild } from './child.js';
 
-/** The two `lineguard analyze` contenders, each with its targets. */
+/**
+ * The `lineguard analyze` contenders, each with its targets. (a) and (b) run on one thread
+ * pinned to one core; (c) is the command as a user runs it: its default of one thread per
+ * core (parallel.ts), on every core of the machine.
+ */
 const CONTENDERS = [
   {
     key: 'decode',
-    contender: '(a) lineguard analyze --no-analyzers',
+    contender: '(a) lineguard analyze --no-analyzers --threads 1',
     what: 'decode + flows + reassembly',
-    args: ['--no-analyzers'],
+    args: ['--no-analyzers', '--threads', '1'],
+    pinned: true,
     targetPps: 8_000_000,
     targetRssMiB: 150,
   },
   {
     key: 'analyzers',
-    contender: '(b) lineguard analyze',
-    what: 'every analyzer + the inventory',
+    contender: '(b) lineguard analyze --threads 1',
+    what: 'every analyzer + the inventory, one thread',
+    args: ['--threads', '1'],
+    pinned: true,
+    targetPps: 5_000_000,
+    targetRssMiB: 150,
+  },
+  {
+    key: 'parallel',
+    contender: '(c) lineguard analyze',
+    what: 'every analyzer + the inventory, default threads',
     args: [],
+    pinned: false,
     targetPps: 5_000_000,
     targetRssMiB: 150,
   },
@@ -343,18 +360,22 @@ async function main(): Promise<number> {
     file,
   ];
   const bareRuns: ChildRun[] = [];
-  const lgRuns: Record<ContenderKey, ChildRun[]> = { decode: [], analyzers: [] };
+  const lgRuns: Record<ContenderKey, ChildRun[]> = { decode: [], analyzers: [], parallel: [] };
   const lgSmallRuns: ChildRun[] = [];
   const analyzersArgs = CONTENDERS.find((c) => c.key === 'analyzers')!.args;
   for (let i = 0; i < repeat; i++) {
     log(
-      `bench: run ${i + 1}/${repeat}: bare read loop${haveCli ? `, (a) and (b) on ${mb} MiB, (b) on ${smallMb} MiB` : ''}`,
+      `bench: run ${i + 1}/${repeat}: bare read loop${haveCli ? `, (a), (b) and (c) on ${mb} MiB, (b) on ${smallMb} MiB` : ''}`,
     );
     bareRuns.push(await runChild([...bare.argv, full.path], { captureStdout: true, report: true, pinCpu }));
     if (!haveCli) continue;
     for (const c of CONTENDERS) {
       lgRuns[c.key].push(
-        await runChild(lineguardArgv(c.args, full.path), { captureStdout: true, report: true, pinCpu }),
+        await runChild(lineguardArgv(c.args, full.path), {
+          captureStdout: true,
+          report: true,
+          pinCpu: c.pinned ? pinCpu : undefined,
+        }),
       );
     }
     lgSmallRuns.push(
@@ -376,17 +397,25 @@ async function main(): Promise<number> {
     problems.push(`bare read loop counted ${bareResult.packets} packets, the builder wrote ${full.packets}`);
   }
 
-  // ── lineguard: (a) and (b) ──
-  const summaryOf = (run: ChildRun): { packets: number; bytes: number; assets?: number; error?: string } => {
+  // ── lineguard: (a), (b) and (c) ──
+  const summaryOf = (
+    run: ChildRun,
+  ): { packets: number; bytes: number; assets?: number; threads?: number; error?: string } => {
     const error = failure(run);
     if (error) return { packets: 0, bytes: 0, error };
     try {
-      const s = JSON.parse(run.stdout) as { packets?: unknown; bytes?: unknown; assets?: unknown };
+      const s = JSON.parse(run.stdout) as {
+        packets?: unknown;
+        bytes?: unknown;
+        assets?: unknown;
+        threads?: unknown;
+      };
       if (typeof s.packets === 'number' && typeof s.bytes === 'number')
         return {
           packets: s.packets,
           bytes: s.bytes,
           ...(Array.isArray(s.assets) ? { assets: s.assets.length } : {}),
+          ...(typeof s.threads === 'number' ? { threads: s.threads } : {}),
         };
       return {
         packets: 0,
@@ -406,8 +435,15 @@ async function main(): Promise<number> {
     const s = summaryOf(best(lgRuns[c.key]).run);
     lgRows[c.key] = row(c.contender, full, lgRuns[c.key], s.error ? undefined : s.packets, {
       ...(s.error ? { error: s.error } : {}),
-      ...(s.assets !== undefined
-        ? { note: `${s.assets.toLocaleString('en-US')} assets in its inventory` }
+      ...(s.assets !== undefined || s.threads !== undefined
+        ? {
+            note: [
+              s.threads === undefined ? '' : `${s.threads} thread${s.threads === 1 ? '' : 's'}`,
+              s.assets === undefined ? '' : `${s.assets.toLocaleString('en-US')} assets in its inventory`,
+            ]
+              .filter((t) => t !== '')
+              .join(', '),
+          }
         : {}),
     });
     if (s.error) {
@@ -481,6 +517,7 @@ async function main(): Promise<number> {
     bareRow,
     lgRows.decode,
     lgRows.analyzers,
+    lgRows.parallel,
     ...(lgSmallRow ? [lgSmallRow] : []),
     ...(tsharkRow ? [tsharkRow] : []),
   ];
@@ -501,11 +538,11 @@ async function main(): Promise<number> {
       ? (fullB.packets - lgSmallRow.packets) / (fullB.seconds - lgSmallRow.seconds)
       : undefined;
   const notes = [
-    `seconds: wall time of the child process from spawn to exit, Node start-up included (\`node -e 0\`: ${nodeStartupS.toFixed(3)} s); bare loop, (a) and (b) best of ${repeat}.`,
+    `seconds: wall time of the child process from spawn to exit, Node start-up included (\`node -e 0\`: ${nodeStartupS.toFixed(3)} s); bare loop, (a), (b) and (c) best of ${repeat}.`,
     `peak RSS: the largest of getrusage maxRSS (reported at exit by a --import preload in Node children) and /proc/<pid>/status VmHWM polled every 20 ms, over all runs; \`node -e 0\` alone peaks at ${nodeBaseRssMiB.toFixed(1)} MiB.`,
     pinCpu === undefined
       ? 'contenders were not pinned to a CPU (--no-pin or no taskset): Node may use a second core for GC and compilation.'
-      : `every contender ran pinned to CPU ${pinCpu} with taskset, all its threads included: one core.`,
+      : `every contender but (c) ran pinned to CPU ${pinCpu} with taskset, all its threads included: one core; (c) had all ${cpus().length} cores.`,
     "pkt/s ÷ bare loop and ÷ tshark: each row's packets/s over the bare loop's and over tshark's (tshark on its prefix).",
     ...(bareLoopPps && bareResult
       ? [
@@ -533,7 +570,7 @@ async function main(): Promise<number> {
     const vsBare = pps !== undefined && barePps !== undefined ? pps / barePps : undefined;
     console.log(`\nTargets ${c.contender}: ${c.what}, end to end`);
     console.log(
-      `  ${verdict(ppsOk)}  ≥ ${fmtRate(c.targetPps)} packets/s on one core: ${fmtRate(pps)} packets/s` +
+      `  ${verdict(ppsOk)}  ≥ ${fmtRate(c.targetPps)} packets/s ${c.pinned && pinCpu !== undefined ? 'on one core' : `on ${cpus().length} cores`}: ${fmtRate(pps)} packets/s` +
         (vsBare === undefined
           ? ''
           : ` = ${vsBare.toFixed(3)} × the bare loop in this run (the issue's ${fmtRate(c.targetPps)} vs its ${fmtRate(ISSUE_BARE_PPS)} reference is ${(c.targetPps / ISSUE_BARE_PPS).toFixed(3)} ×)`),

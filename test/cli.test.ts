@@ -10,6 +10,7 @@ import type { Inventory } from '../src/inventory/types.js';
 import { buildDns, dnsAnswer } from '../src/protocols/dns/build.js';
 import { udpFrame } from '../src/sim/frames.js';
 import { writePcap } from '../src/sim/pcap-writer.js';
+import { plantCapture } from '../src/sim/plant.js';
 import { TcpSession } from '../src/sim/tcp-session.js';
 import { RunningCli, runCli, signIn } from './cli.js';
 
@@ -126,6 +127,23 @@ describe('lineguard analyze', () => {
   it('analyses several captures as one', async () => {
     const r = await runCli(['analyze', '--json', capture, capture]);
     expect((JSON.parse(r.stdout) as Summary).packets).toBe(packets * 2);
+  });
+
+  it('analyses on several threads with the same inventory as on one', async () => {
+    const big = join(dir, 'cells.pcap');
+    writeFileSync(big, plantCapture({ cells: 6 }));
+    const one = join(dir, 'one.json');
+    const three = join(dir, 'three.json');
+    const r1 = await runCli(['analyze', '--threads', '1', '--inventory', one, big]);
+    const r3 = await runCli(['analyze', '--threads', '3', '--inventory', three, big]);
+    expect(r3.code).toBe(0);
+    expect(r3.stdout).toMatch(/M packets\/s on 3 threads\)/);
+    expect(r1.stdout).not.toContain('threads');
+    const inv1 = JSON.parse(readFileSync(one, 'utf8')) as Inventory;
+    expect(inv1.assets.length).toBeGreaterThan(30);
+    expect({ ...JSON.parse(readFileSync(three, 'utf8')), generatedAt: inv1.generatedAt }).toEqual(inv1);
+    const bad = await runCli(['analyze', '--threads', '0', big]);
+    expect(bad.code).toBe(64);
   });
 
   it('reports a truncated capture with file and offset, keeping what came before', async () => {

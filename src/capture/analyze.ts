@@ -4,11 +4,14 @@
 import { Readable } from 'node:stream';
 import type { LineguardEvent } from '../events/types.js';
 import type { AnalyzerDescriptor } from '../protocols/analyzer.js';
-import { analyzers as registry } from '../protocols/registry.js';
+import { analyzers as registry, registryKey } from '../protocols/registry.js';
 import { Engine, type EngineOptions } from './engine.js';
-import { type ReadResult, readCapture } from './reader.js';
-import { type ByteSource, openFile, openStream } from './source.js';
-import { buildSummary, type InputReport, type Summary } from './summary.js';
+import { LaneFilter, Lanes, rereadablePaths } from './parallel.js';
+import { type Input, readInputs } from './read-inputs.js';
+import { openStream } from './source.js';
+import { buildSummary, type Summary } from './summary.js';
+
+const registered = new Map(registry.map((a) => [registryKey(a), a]));
 
 export interface Progress {
   input: string;
@@ -25,10 +28,14 @@ export interface AnalyzeOptions {
   onEvent?: (event: LineguardEvent) => void;
   onProgress?: (p: Progress) => void;
   engine?: Omit<Partial<EngineOptions>, 'source' | 'analyzers'>;
+  /**
+   * Threads to analyse with (default 1): beyond the first, each is a worker with an engine of
+   * its own for its share of the host pairs (parallel.ts). Only with the registry's analyzers.
+   */
+  threads?: number;
 }
 
-/** An input: a path, `-` for standard input, or an already open source. */
-export type Input = string | ByteSource;
+export type { Input };
 
 export async function analyze(inputs: readonly Input[], opts: AnalyzeOptions = {}): Promise<Summary> {
   const started = performance.now();
@@ -42,63 +49,53 @@ export async function analyze(inputs: readonly Input[], opts: AnalyzeOptions = {
     const fn = opts.onEvent;
     engine.onEvent({ emit: fn });
   }
-  const reports: InputReport[] = [];
-  for (const input of inputs) {
-    const name = typeof input === 'string' ? input : input.name;
-    let src: ByteSource;
-    try {
-      src =
-        typeof input !== 'string'
-          ? input
-          : input === '-'
-            ? await openStream('-', process.stdin)
-            : await openFile(input);
-    } catch (e) {
-      reports.push(failedInput(name, e));
-      continue;
-    }
-    const before = engine.stats.packets;
-    engine.beginInput(opts.source ?? name);
-    let result: ReadResult;
-    try {
-      result = await readCapture(src, engine, {
-        onChunk: opts.onProgress
-          ? (_walked, records) =>
-              opts.onProgress!({
-                input: name,
-                consumed: src.consumed,
-                size: src.size,
-                packets: before + records,
-              })
-          : undefined,
-      });
-    } finally {
-      await src.close();
-    }
-    const report: InputReport = {
-      input: name,
-      format: result.format,
-      packets: result.records,
-      bytes: result.bytes,
-    };
-    if (result.error) {
-      report.error = { code: result.error.code, offset: result.error.offset, message: result.error.message };
-    }
-    reports.push(report);
+  const lanes = startLanes(inputs, engine, opts);
+  const laneZero = lanes ? new LaneFilter(engine, 0, lanes.count) : engine;
+  try {
+    const reports = await readInputs(inputs, laneZero, opts);
+    engine.finish();
+    await lanes?.lanes.finish(engine);
+    return buildSummary(engine, reports, (performance.now() - started) / 1000, lanes?.count ?? 1);
+  } catch (e) {
+    await lanes?.lanes.stop();
+    throw e;
   }
-  engine.finish();
-  return buildSummary(engine, reports, (performance.now() - started) / 1000);
 }
 
-function failedInput(name: string, e: unknown): InputReport {
-  const err = e as { code?: string; offset?: number; message?: string };
-  return {
-    input: name,
-    format: null,
-    packets: 0,
-    bytes: 0,
-    error: { code: err.code ?? 'io', offset: err.offset ?? -1, message: err.message ?? String(e) },
+/**
+ * Worker lanes for `opts.threads` > 1, when every input can be read again by another thread
+ * and every analyzer is the registry's (a worker builds its own from the registry).
+ */
+function startLanes(
+  inputs: readonly Input[],
+  engine: Engine,
+  opts: AnalyzeOptions,
+): { lanes: Lanes; count: number } | undefined {
+  const count = Math.floor(opts.threads ?? 1);
+  if (!(count > 1)) return undefined;
+  const keys = registryKeys(opts.analyzers ?? registry);
+  const paths = keys && rereadablePaths(inputs);
+  if (!keys || !paths) return undefined;
+  const job = {
+    inputs: paths,
+    source: opts.source,
+    initialSource: engine.source,
+    analyzers: keys,
+    engine: opts.engine ?? {},
+    lanes: count,
   };
+  return { lanes: Lanes.start(job, (e) => engine.forward(e)), count };
+}
+
+/** The analyzers' registry keys, or undefined when one is not the registry's (a lane worker could not build it). */
+function registryKeys(list: readonly AnalyzerDescriptor[]): string[] | undefined {
+  const keys: string[] = [];
+  for (const a of list) {
+    const k = registryKey(a);
+    if (registered.get(k) !== a) return undefined;
+    keys.push(k);
+  }
+  return keys;
 }
 
 /** A capture held in memory, with every event it produced (tests, uploads). */

@@ -105,6 +105,39 @@ function bump(map: Record<string, number>, key: string, n = 1): void {
   map[key] = (map[key] ?? 0) + n;
 }
 
+/** Adds the counters of another engine's share of the same capture (parallel analysis). */
+export function addStats(into: EngineStats, from: EngineStats): void {
+  into.packets += from.packets;
+  into.bytes += from.bytes;
+  if (from.packets > 0) {
+    if (into.firstUs === 0 || from.firstUs < into.firstUs) into.firstUs = from.firstUs;
+    if (from.lastUs > into.lastUs) into.lastUs = from.lastUs;
+  }
+  for (const k of Object.keys(into.flows) as FlowTransport[]) into.flows[k] += from.flows[k];
+  for (const k of Object.keys(into.layers) as (keyof LayerCounts)[]) into.layers[k] += from.layers[k];
+  for (const [k, n] of Object.entries(from.unknownLinktypes)) bump(into.unknownLinktypes, k, n);
+  for (const [k, n] of Object.entries(from.unknownEthertypes)) bump(into.unknownEthertypes, k, n);
+  for (const [k, n] of Object.entries(from.anomalies)) bump(into.anomalies, k, n);
+  into.truncated += from.truncated;
+  into.malformed += from.malformed;
+  into.fragments += from.fragments;
+  into.reassembled += from.reassembled;
+  into.fragmentsDropped += from.fragmentsDropped;
+  into.tcpGapBytes += from.tcpGapBytes;
+  into.tcpRetransmittedBytes += from.tcpRetransmittedBytes;
+  into.flowsEvictedForSpace += from.flowsEvictedForSpace;
+  into.analyzerErrors += from.analyzerErrors;
+  for (const [name, a] of from.apps) {
+    const mine = into.apps.get(name);
+    if (mine === undefined) into.apps.set(name, { ...a });
+    else {
+      mine.packets += a.packets;
+      mine.bytes += a.bytes;
+      mine.flows += a.flows;
+    }
+  }
+}
+
 const SWEEP_EVERY = 1 << 14;
 
 function ethertypeLabel(t: number): string {
@@ -224,6 +257,11 @@ export class Engine implements PacketSink {
   emit(event: LineguardEvent): void {
     if (event.kind === 'anomaly.observed') bump(this.stats.anomalies, event.code);
     else if (event.kind === 'asset.observed') this.hosts.fact(event);
+    this.forward(event);
+  }
+
+  /** An event another engine emitted and counted (a lane of a parallel analysis): to the sinks only. */
+  forward(event: LineguardEvent): void {
     for (const s of this.sinks) s.emit(event);
   }
 
@@ -233,7 +271,20 @@ export class Engine implements PacketSink {
 
   // ── per packet ──
 
-  packet(linktype: number, tsUs: number, buf: Buffer, off: number, caplen: number, origLen: number): void {
+  /**
+   * One frame. `frame` is its number in the input, when the caller counts frames (a lane of a
+   * parallel analysis sees only some of them); otherwise the engine counts.
+   */
+  packet(
+    linktype: number,
+    tsUs: number,
+    buf: Buffer,
+    off: number,
+    caplen: number,
+    origLen: number,
+    _iface?: number,
+    frame?: number,
+  ): void {
     const p = this.pkt;
     const st = this.stats;
     st.packets++;
@@ -241,7 +292,7 @@ export class Engine implements PacketSink {
     if (st.firstUs === 0 || tsUs < st.firstUs) st.firstUs = tsUs;
     if (tsUs > st.lastUs) st.lastUs = tsUs;
     p.reset();
-    p.frame = st.packets - this.frameBase;
+    p.frame = frame === undefined ? st.packets - this.frameBase : frame;
     p.tsUs = tsUs;
     p.linktype = linktype;
     p.data = buf;
@@ -292,8 +343,8 @@ export class Engine implements PacketSink {
     if (p.srcMac >= 0) this.hosts.mac(p.srcMac);
     if (p.dstMac >= 0) this.hosts.mac(p.dstMac);
     if (p.l3 === L3.IPv4) {
-      this.hosts.ip4(p.src4, p.srcMac);
-      this.hosts.ip4(p.dst4, p.dstMac);
+      this.hosts.ip4(p.src4, p.srcMac, p.tsUs);
+      this.hosts.ip4(p.dst4, p.dstMac, p.tsUs);
     }
   }
 
@@ -306,11 +357,11 @@ export class Engine implements PacketSink {
       ? `${p.vlan}:4:${p.src4}:${p.dst4}:${frag.proto}:${frag.id}`
       : `${p.vlan}:6:${p.src6.join(',')}:${p.dst6.join(',')}:${frag.id}`;
     if (v4) {
-      this.hosts.ip4(p.src4, p.srcMac);
-      this.hosts.ip4(p.dst4, p.dstMac);
+      this.hosts.ip4(p.src4, p.srcMac, p.tsUs);
+      this.hosts.ip4(p.dst4, p.dstMac, p.tsUs);
     } else {
-      this.hosts.ip6(ipv6ToString(p.src6[0]!, p.src6[1]!, p.src6[2]!, p.src6[3]!), p.srcMac);
-      this.hosts.ip6(ipv6ToString(p.dst6[0]!, p.dst6[1]!, p.dst6[2]!, p.dst6[3]!), p.dstMac);
+      this.hosts.ip6(ipv6ToString(p.src6[0]!, p.src6[1]!, p.src6[2]!, p.src6[3]!), p.srcMac, p.tsUs);
+      this.hosts.ip6(ipv6ToString(p.dst6[0]!, p.dst6[1]!, p.dst6[2]!, p.dst6[3]!), p.dstMac, p.tsUs);
     }
     const r = this.defrag.add(
       key,
@@ -456,11 +507,13 @@ export class Engine implements PacketSink {
   }
 
   private hostOf(f: Flow, sideA: boolean, mac: number): void {
-    if (f.l3 === 4) this.hosts.ip4(sideA ? f.a0 : f.b0, mac);
+    const ts = this.pkt.tsUs;
+    if (f.l3 === 4) this.hosts.ip4(sideA ? f.a0 : f.b0, mac, ts);
     else if (f.l3 === 6) {
       this.hosts.ip6(
         sideA ? ipv6ToString(f.a0, f.a1, f.a2, f.a3) : ipv6ToString(f.b0, f.b1, f.b2, f.b3),
         mac,
+        ts,
       );
     } else if (mac >= 0) this.hosts.mac(mac);
   }

@@ -20,6 +20,8 @@ export interface HostRecord {
  */
 class Host {
   macs: number[] = [];
+  /** When each of `macs` was first seen with this address (µs): the order they are listed in. */
+  macSeen: number[] = [];
   names: string[] | null = null;
   /** Seen behind a broadcast/multicast MAC: with no unicast MAC, a directed broadcast. */
   viaGroupMac = false;
@@ -34,8 +36,23 @@ class Host {
     return typeof this.ip === 'number' ? ipv4ToString(this.ip) : this.ip;
   }
 
-  addMac(mac: number): void {
-    if (this.macs.length < MAX_MACS_PER_HOST && !this.macs.includes(mac)) this.macs.push(mac);
+  addMac(mac: number, tsUs: number): void {
+    const i = this.macs.indexOf(mac);
+    if (i >= 0) {
+      if (tsUs < this.macSeen[i]!) this.macSeen[i] = tsUs;
+    } else if (this.macs.length < MAX_MACS_PER_HOST) {
+      this.macs.push(mac);
+      this.macSeen.push(tsUs);
+    }
+  }
+
+  /** MACs in the order first seen (ties by value), whatever order they were added in. */
+  macsInOrder(): number[] {
+    if (this.macs.length < 2) return this.macs;
+    return this.macs
+      .map((m, i) => [m, this.macSeen[i]!] as const)
+      .sort((a, b) => a[1] - b[1] || a[0] - b[0])
+      .map(([m]) => m);
   }
 
   addName(name: string): void {
@@ -59,6 +76,15 @@ function isGroupIp4(ip: number): boolean {
   return ip >>> 28 === 0xe || ip === 0xffffffff || ip === 0;
 }
 
+/** A host table in plain data, to merge into another table (parallel analysis). */
+export interface HostsShare {
+  /** Key (IPv4 number, IPv6 text or MAC number), MACs, when each was first seen, names, seen via a group MAC. */
+  ip4: [number, number[], number[], string[] | null, boolean][];
+  ip6: [string, number[], number[], string[] | null, boolean][];
+  mac: [number, string[] | null][];
+  omitted: number;
+}
+
 export class HostTable {
   private readonly byIp4 = new Map<number, Host>();
   private readonly byIp6 = new Map<string, Host>();
@@ -74,24 +100,25 @@ export class HostTable {
     return true;
   }
 
-  ip4(ip: number, mac: number): void {
+  /** An IPv4 address, seen at `tsUs` with `mac` (-1: none). */
+  ip4(ip: number, mac: number, tsUs: number): void {
     let h = this.byIp4.get(ip);
     if (!h) {
       if (this.full()) return;
       h = new Host(ip, isGroupIp4(ip));
       this.byIp4.set(ip, h);
     }
-    this.attachMac(h, mac);
+    this.attachMac(h, mac, tsUs);
   }
 
-  ip6(ip: string, mac: number): void {
+  ip6(ip: string, mac: number, tsUs: number): void {
     let h = this.byIp6.get(ip);
     if (!h) {
       if (this.full()) return;
       h = new Host(ip, ip.startsWith('ff'));
       this.byIp6.set(ip, h);
     }
-    this.attachMac(h, mac);
+    this.attachMac(h, mac, tsUs);
   }
 
   mac(mac: number): void {
@@ -109,8 +136,8 @@ export class HostTable {
     if (e.at.ip) {
       h = e.at.ip.includes(':') ? this.byIp6.get(e.at.ip) : this.byIp4.get(ipv4Number(e.at.ip));
       if (!h) {
-        if (e.at.ip.includes(':')) this.ip6(e.at.ip, -1);
-        else this.ip4(ipv4Number(e.at.ip), -1);
+        if (e.at.ip.includes(':')) this.ip6(e.at.ip, -1, 0);
+        else this.ip4(ipv4Number(e.at.ip), -1, 0);
         h = e.at.ip.includes(':') ? this.byIp6.get(e.at.ip) : this.byIp4.get(ipv4Number(e.at.ip));
       }
     } else if (e.at.mac) {
@@ -155,12 +182,57 @@ export class HostTable {
     }
     const out: HostRecord[] = ipHosts.map((h) => ({
       ip: h.ipText!,
-      macs: h.macs.map(macToString),
+      macs: h.macsInOrder().map(macToString),
       names: names.get(h) ?? [...(h.names ?? [])],
       // An address only ever sent to through a broadcast MAC is a subnet's broadcast address.
       group: h.group || (h.viaGroupMac && h.macs.length === 0),
     }));
     return out.concat(macRows);
+  }
+
+  share(): HostsShare {
+    const row = <K>([k, h]: [K, Host]): [K, number[], number[], string[] | null, boolean] => [
+      k,
+      h.macs,
+      h.macSeen,
+      h.names,
+      h.viaGroupMac,
+    ];
+    return {
+      ip4: [...this.byIp4].map(row),
+      ip6: [...this.byIp6].map(row),
+      mac: [...this.byMac].map(([m, h]) => [m, h.names]),
+      omitted: this.omitted,
+    };
+  }
+
+  /** Adds the hosts another table saw in its share of the same capture. */
+  absorb(other: HostsShare): void {
+    this.omitted += other.omitted;
+    const merge = (
+      h: Host | undefined,
+      macs: number[],
+      seen: number[],
+      names: string[] | null,
+      via: boolean,
+    ) => {
+      if (!h) return;
+      for (let i = 0; i < macs.length; i++) h.addMac(macs[i]!, seen[i]!);
+      for (const n of names ?? []) h.addName(n);
+      if (via) h.viaGroupMac = true;
+    };
+    for (const [ip, macs, seen, names, via] of other.ip4) {
+      this.ip4(ip, -1, 0);
+      merge(this.byIp4.get(ip), macs, seen, names, via);
+    }
+    for (const [ip, macs, seen, names, via] of other.ip6) {
+      this.ip6(ip, -1, 0);
+      merge(this.byIp6.get(ip), macs, seen, names, via);
+    }
+    for (const [m, names] of other.mac) {
+      this.mac(m);
+      merge(this.byMac.get(m), [], [], names, false);
+    }
   }
 
   /** Every MAC seen, as source or destination. */
@@ -171,7 +243,7 @@ export class HostTable {
     return [...all].sort((a, b) => a - b).map(macToString);
   }
 
-  private attachMac(h: Host, mac: number): void {
+  private attachMac(h: Host, mac: number, tsUs: number): void {
     if (mac < 0) return;
     // A unicast IP reached through a broadcast MAC says nothing about its own MAC.
     if (isGroupMac(mac) && !h.group) {
@@ -179,7 +251,7 @@ export class HostTable {
       this.mac(mac);
       return;
     }
-    h.addMac(mac);
+    h.addMac(mac, tsUs);
   }
 }
 

@@ -43,9 +43,16 @@ export interface Summary {
   /** Peak resident memory of this process, MiB. */
   peakRssMiB: number;
   elapsedSec: number;
+  /** Threads the analysis ran on (lanes of a parallel analysis). */
+  threads: number;
 }
 
-export function buildSummary(engine: Engine, inputs: InputReport[], elapsedSec: number): Summary {
+export function buildSummary(
+  engine: Engine,
+  inputs: InputReport[],
+  elapsedSec: number,
+  threads = 1,
+): Summary {
   const st = engine.stats;
   const f = st.flows;
   // A damaged timestamp can lie beyond what a Date holds (±8.64e15 ms): toISOString() then
@@ -85,5 +92,6 @@ export function buildSummary(engine: Engine, inputs: InputReport[], elapsedSec: 
     flowsEvictedForSpace: st.flowsEvictedForSpace,
     peakRssMiB: Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10,
     elapsedSec,
+    threads,
   };
 }

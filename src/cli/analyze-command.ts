@@ -1,4 +1,6 @@
 /** `lineguard analyze`: captures (files, stdin, an interface) in, summary and events out. */
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { type AnalyzeOptions, analyze, type Input } from '../capture/analyze.js';
 import { CaptureError } from '../capture/errors.js';
 import { startLiveCapture } from '../capture/live.js';
@@ -28,6 +30,25 @@ export interface AnalyzeFlags {
   inventory?: string;
   csv?: string;
   analyzers?: boolean;
+  threads?: number;
+}
+
+/** Below this much capture, starting a worker costs more than it saves. */
+const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+const MAX_DEFAULT_THREADS = 4;
+
+/** One thread per core (up to 4) for files big enough to gain from it; 1 for anything else. */
+function defaultThreads(inputs: readonly string[]): number {
+  let bytes = 0;
+  for (const i of inputs) {
+    if (i === '-') return 1;
+    try {
+      bytes += statSync(i).size;
+    } catch {
+      // reported when it is opened
+    }
+  }
+  return bytes >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), MAX_DEFAULT_THREADS) : 1;
 }
 
 export interface CommandIO {
@@ -91,7 +112,12 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
   const onEvent = (e: LineguardEvent) => {
     for (const s of sinks) s.emit(e);
   };
-  const opts: AnalyzeOptions = { onProgress: (p) => progress.update(p), engine: { ports }, onEvent };
+  const opts: AnalyzeOptions = {
+    onProgress: (p) => progress.update(p),
+    engine: { ports },
+    onEvent,
+    threads: flags.threads ?? defaultThreads(flags.interface ? [] : inputs),
+  };
   if (!observations) opts.analyzers = [];
 
   let summary: Summary;

@@ -68,6 +68,11 @@ export function buildProgram(): Command {
       [] as string[],
     )
     .option('--no-analyzers', 'decode, flows and reassembly only: no protocol analyzers')
+    .option(
+      '--threads <n>',
+      'analyse on n threads (default: one per core, up to 4, for captures of 32 MiB or more; else 1)',
+      positiveInt,
+    )
     .option('--no-progress', 'no progress bar even on a terminal')
     .addHelpText('after', EXIT_HELP)
     .action(async (captures, flags) => {

@@ -33,7 +33,8 @@ function table(rows: string[][], indent = '  '): string {
 
 export function renderSummary(s: Summary, maxHosts = 50): string {
   const out: string[] = [];
-  const rate = s.elapsedSec > 0 ? `  (${(s.packets / s.elapsedSec / 1e6).toFixed(2)} M packets/s)` : '';
+  const on = s.threads > 1 ? ` on ${s.threads} threads` : '';
+  const rate = s.elapsedSec > 0 ? `  (${(s.packets / s.elapsedSec / 1e6).toFixed(2)} M packets/s${on})` : '';
   out.push(`Capture: ${s.inputs.map((i) => i.input).join(', ')}`);
   out.push(`  packets   ${n(s.packets)}${rate}`);
   out.push(`  bytes     ${bytes(s.bytes)} on the wire, ${bytes(s.captureBytes)} of capture`);

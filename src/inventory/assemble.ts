@@ -110,8 +110,7 @@ export async function buildInventory(obs: Observations): Promise<Inventory> {
       for (const proto of pair.protocols) if (!p.protocols.includes(proto)) p.protocols.push(proto);
       p.packets += pair.packets;
       p.bytes += pair.bytes;
-      for (const code of pair.codes)
-        if (p.codes.length < MAX_CODES && !p.codes.includes(code)) p.codes.push(code);
+      for (const code of pair.codes) if (!p.codes.includes(code)) p.codes.push(code);
     }
     addOps(cp.opsSent, pair.ops);
     addOps(sp.opsReceived, pair.ops);
@@ -122,8 +121,13 @@ export async function buildInventory(obs: Observations): Promise<Inventory> {
     }
   }
 
-  for (const [p, side] of sides)
+  // Sorted, and capped only then: the inventory depends on what was observed, not on the order
+  // the events came in (a parallel analysis delivers them interleaved).
+  for (const [p, side] of sides) {
     p.as = side === (AS_CLIENT | AS_SERVER) ? 'both' : side === AS_CLIENT ? 'client' : 'server';
+    p.protocols.sort();
+    p.codes = p.codes.sort().slice(0, MAX_CODES);
+  }
 
   const assets: Asset[] = [];
   let spans: Map<string, { first: number; last: number }> | undefined;
@@ -224,7 +228,9 @@ export async function buildInventory(obs: Observations): Promise<Inventory> {
       role,
       purdue: inferPurdue(role),
       protocols: protocolList,
-      peers: [...(peersByRoot.get(root)?.values() ?? [])].sort((a, b) => b.packets - a.packets),
+      peers: [...(peersByRoot.get(root)?.values() ?? [])].sort(
+        (a, b) => b.packets - a.packets || (a.asset < b.asset ? -1 : a.asset > b.asset ? 1 : 0),
+      ),
       facts,
       first,
       last,

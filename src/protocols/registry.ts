@@ -69,3 +69,8 @@ export const analyzers: readonly AnalyzerDescriptor[] = [
   opcua,
   http,
 ];
+
+/** An analyzer's key in the registry: a name can have a TCP and a UDP analyzer. */
+export function registryKey(a: AnalyzerDescriptor): string {
+  return `${a.name}/${a.transport}`;
+}

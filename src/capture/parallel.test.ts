@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LineguardEvent } from '../events/types.js';
+import { buildInventory } from '../inventory/assemble.js';
+import { Observations } from '../inventory/observations.js';
+import { modbus } from '../protocols/modbus/index.js';
+import { plantCapture } from '../sim/plant.js';
+import { analyze } from './analyze.js';
+import type { Summary } from './summary.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lg-parallel-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, bytes: Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+async function run(inputs: string[], threads: number, opts: { analyzers?: (typeof modbus)[] } = {}) {
+  const events: LineguardEvent[] = [];
+  const obs = new Observations();
+  const summary = await analyze(inputs, {
+    threads,
+    ...opts,
+    onEvent: (e) => {
+      events.push(e);
+      obs.emit(e);
+    },
+  });
+  const { elapsedSec: _e, peakRssMiB: _r, threads: _t, ...stable } = summary;
+  return {
+    threads: summary.threads,
+    summary: stable as Omit<Summary, 'elapsedSec' | 'peakRssMiB' | 'threads'>,
+    events: events.map((e) => JSON.stringify(e)).sort(),
+    inventory: buildInventory(obs),
+  };
+}
+
+describe('parallel analysis', () => {
+  // Two inputs (frames numbered per input, evidence named per input), a plant with several cells.
+  const plant = plantCapture({ cells: 4 });
+  const second = plantCapture({ cells: 2 });
+  const inputs = [file('plant.pcap', plant), file('second.pcap', second)];
+
+  it('emits the same events, summary and inventory on 3 threads as on 1', async () => {
+    const one = await run(inputs, 1);
+    const three = await run(inputs, 3);
+    expect(three.threads).toBe(3);
+    expect(one.events.length).toBeGreaterThan(200);
+    expect(one.summary.packets).toBe(three.summary.packets);
+    expect(three.summary).toEqual(one.summary);
+    expect(three.events).toEqual(one.events);
+    expect(three.inventory).toEqual(one.inventory);
+  });
+
+  it('reports a capture cut mid-record the same way, with the same events before the cut', async () => {
+    const cut = [file('cut.pcap', plant.subarray(0, Math.floor(plant.length * 0.6)))];
+    const one = await run(cut, 1);
+    const two = await run(cut, 2);
+    expect(two.threads).toBe(2);
+    expect(one.summary.inputs[0]!.error?.code).toBe('truncated');
+    expect(two.summary).toEqual(one.summary);
+    expect(two.events).toEqual(one.events);
+  });
+
+  it('stays on one thread (same result) for analyzers that are not the registry’s', async () => {
+    const own = { ...modbus };
+    const one = await run(inputs, 1, { analyzers: [own] });
+    const two = await run(inputs, 2, { analyzers: [own] });
+    expect(two.threads).toBe(1);
+    expect(two).toEqual(one);
+  });
+
+  it('reads standard-input-like sources on one thread', async () => {
+    const { openStream } = await import('./source.js');
+    const { Readable } = await import('node:stream');
+    const src = await openStream('stream', Readable.from([plant]), plant.length);
+    const summary = await analyze([src], { threads: 2 });
+    expect(summary.threads).toBe(1);
+    expect(summary.packets).toBeGreaterThan(0);
+  });
+});
