@@ -4,21 +4,23 @@
  * TypeScript API, so the hub's HTTP server and the CLI mount the same thing; it needs no hub
  * and no network beyond the plant's own.
  */
+import type { Socket } from 'node:net';
 import type { Kysely } from 'kysely';
 import type { AuditLog } from './audit/log.js';
 import { verifyAudit } from './audit/verify.js';
 import { type CertRecord, LocalCa } from './ca/ca.js';
 import type { AccessDb } from './db/schema.js';
-import type { Directory } from './directory/directory.js';
+import type { Asset, Directory } from './directory/directory.js';
 import type { Epoch } from './epoch.js';
 import type { Grants } from './grants/grants.js';
 import type { Decider } from './policy/decider.js';
 import type { PolicyStore } from './policy/store.js';
+import type { Principal } from './proxy/identity.js';
 import { GatewayListener, type ListenerConfig } from './proxy/listener.js';
 import { type DenyMode, ModbusSession } from './proxy/modbus/proxy.js';
 import { Recorder } from './proxy/recorder.js';
 import { S7Session } from './proxy/s7/proxy.js';
-import type { SessionDeps } from './proxy/session.js';
+import type { ProxySession, SessionDeps } from './proxy/session.js';
 import { SessionRegistry } from './proxy/sessions.js';
 import { DEFAULT_MAX_RECORD_BYTES, TcpRelaySession } from './proxy/tcp/relay.js';
 import { closeAccessState, openAccessState, type StateOptions } from './state.js';
@@ -107,40 +109,37 @@ export class AccessGateway {
   }
 
   async listenModbus(cfg: ModbusListenerConfig): Promise<GatewayListener> {
-    const deps = this.sessionDeps;
-    const mode = cfg.onDeny ?? 'exception';
-    const l = await GatewayListener.start(
-      deps,
-      cfg,
-      'modbus',
-      (client, principal, asset) => new ModbusSession(deps, principal, asset, client, mode),
-    );
-    this.listeners.add(l);
-    return l;
+    return this.listen(cfg, 'modbus', ModbusSession, cfg.onDeny ?? 'exception');
   }
 
   async listenS7(cfg: S7ListenerConfig): Promise<GatewayListener> {
-    const deps = this.sessionDeps;
-    const mode = cfg.onDeny ?? 'exception';
-    const l = await GatewayListener.start(
-      deps,
-      cfg,
-      's7',
-      (client, principal, asset) => new S7Session(deps, principal, asset, client, mode),
-    );
-    this.listeners.add(l);
-    return l;
+    return this.listen(cfg, 's7', S7Session, cfg.onDeny ?? 'exception');
   }
 
   /** A relay to a workstation's RDP, VNC, SSH or HTTPS port: connect-level decisions, byte recording. */
   async listenTcp(cfg: TcpListenerConfig): Promise<GatewayListener> {
+    return this.listen(cfg, 'tcp', TcpRelaySession, cfg.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
+  }
+
+  /** A listener whose connections become `Session`s (given `option`), closed with the gateway. */
+  private async listen<O>(
+    cfg: ListenerConfig,
+    protocol: string,
+    Session: new (
+      deps: SessionDeps,
+      principal: Principal,
+      asset: Asset,
+      client: Socket,
+      option: O,
+    ) => ProxySession,
+    option: O,
+  ): Promise<GatewayListener> {
     const deps = this.sessionDeps;
-    const cap = cfg.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     const l = await GatewayListener.start(
       deps,
       cfg,
-      'tcp',
-      (client, principal, asset) => new TcpRelaySession(deps, principal, asset, client, cap),
+      protocol,
+      (client, principal, asset) => new Session(deps, principal, asset, client, option),
     );
     this.listeners.add(l);
     return l;

@@ -27,11 +27,7 @@ export interface ListenerConfig {
   security: ListenerSecurity;
 }
 
-export type SessionFactory = (
-  client: Socket,
-  principal: Principal,
-  asset: Asset,
-) => ProxySession & { open(): void };
+export type SessionFactory = (client: Socket, principal: Principal, asset: Asset) => ProxySession;
 
 /** Refused connections audited one by one per window; more are counted into the next entry. */
 const REFUSAL_AUDIT_WINDOW_MS = 10_000;

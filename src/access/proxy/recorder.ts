@@ -23,18 +23,27 @@ export interface RecordedSession {
   endReason?: string;
 }
 
-/** Operations queued for the next batch (see RecordBatch): numbers, strings by index. */
-class OpQueue {
-  strings: string[] = [];
+/**
+ * What the next batch will hold (see RecordBatch): operations as numbers with their strings by
+ * index, and the other rows as they come.
+ */
+class BatchQueue {
+  private strings: string[] = [];
   private index = new Map<string, number>();
   private nums = new Float64Array(256 * OP_FIELDS);
   private end = 0;
+  private items: RecordItem[] = [];
 
+  /** Operations and rows queued. */
   get count(): number {
-    return this.end / OP_FIELDS;
+    return this.end / OP_FIELDS + this.items.length;
   }
 
-  add(
+  item(it: RecordItem): void {
+    this.items.push(it);
+  }
+
+  op(
     session: string,
     seq: number,
     ts: number,
@@ -64,12 +73,13 @@ class OpQueue {
     this.end = e + OP_FIELDS;
   }
 
-  /** The queued operations, copied out; the queue starts over (keeping its array). */
-  take(): { strings: string[]; ops: Float64Array<ArrayBuffer> } {
-    const out = { strings: this.strings, ops: this.nums.slice(0, this.end) };
+  /** Everything queued as one batch (the operations copied out); the queue starts over, keeping its array. */
+  take(): RecordBatch {
+    const out: RecordBatch = { strings: this.strings, ops: this.nums.slice(0, this.end), items: this.items };
     this.strings = [];
     this.index = new Map();
     this.end = 0;
+    this.items = [];
     return out;
   }
 
@@ -85,8 +95,7 @@ class OpQueue {
 }
 
 export class Recorder {
-  private readonly ops = new OpQueue();
-  private items: RecordItem[] = [];
+  private readonly queue = new BatchQueue();
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private readonly sink: (b: RecordBatch) => Promise<void>;
@@ -149,7 +158,7 @@ export class Recorder {
     reasons: string,
     result: string,
   ): void {
-    this.ops.add(session, seq, ts, action, code, target, allowed, reasons, result);
+    this.queue.op(session, seq, ts, action, code, target, allowed, reasons, result);
     this.due();
   }
   chunk(row: SessionChunkTable): void {
@@ -165,12 +174,12 @@ export class Recorder {
   }
 
   private push(item: RecordItem): void {
-    this.items.push(item);
+    this.queue.item(item);
     this.due();
   }
 
   private due(): void {
-    if (this.ops.count + this.items.length >= this.maxQueue) void this.flush();
+    if (this.queue.count >= this.maxQueue) void this.flush();
     else if (this.timer === undefined) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
       this.timer.unref();
@@ -181,9 +190,8 @@ export class Recorder {
   flush(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.ops.count > 0 || this.items.length > 0) {
-      const batch: RecordBatch = { ...this.ops.take(), items: this.items };
-      this.items = [];
+    if (this.queue.count > 0) {
+      const batch = this.queue.take();
       // Batches go out in order; each waits for the one before, so a reader after flush sees all.
       this.last = this.last.then(() =>
         this.sink(batch).catch(() => {

@@ -2,10 +2,12 @@
  * What every proxied session shares, whatever the protocol: the connect decision, per-request
  * decisions through the cache with the session's fixed part keyed once, the recording of each
  * operation, audit entries at start, end and for denials (the first ones per session; later
- * ones are counted in the end entry so a flood cannot flood the log), and the re-check that
- * cuts the session when its right to be connected goes away.
+ * ones are counted in the end entry so a flood cannot flood the log), the re-check that
+ * cuts the session when its right to be connected goes away, and the two sockets: the client's
+ * and the asset's, which `connectUpstream` opens and `end` closes.
  */
 import { randomUUID } from 'node:crypto';
+import { connect, type Socket, type TcpNetConnectOpts } from 'node:net';
 import type { AuditLog } from '../audit/log.js';
 import type { LocalCa } from '../ca/ca.js';
 import type { Asset } from '../directory/directory.js';
@@ -29,6 +31,16 @@ export interface SessionDeps {
 /** Denials per session written to the audit log one by one; the rest are counted. */
 const AUDITED_DENIALS = 20;
 
+/** An operation forwarded to the asset, recorded once its answer gives the result. */
+export interface PendingOp {
+  seq: number;
+  ts: number;
+  action: string;
+  code: string;
+  target: string;
+  decision: Decision;
+}
+
 export function malformed(): Decision {
   return { allow: false, reasons: ['malformed-request'], policies: [], errors: [] };
 }
@@ -45,20 +57,49 @@ export abstract class ProxySession implements LiveSession {
   /** The last decision recorded and its reasons as a column: decisions repeat, the text is made once. */
   private lastDecision: Decision | undefined;
   private lastReasons = '';
+  /** The asset's side, once `connectUpstream` has opened it. */
+  protected upstream: Socket | undefined;
+  /** Forwarded operations waiting for their answers, by the protocol's request id. */
+  private readonly pending = new Map<number, PendingOp>();
+  /** Operations tracked for their results at once; a client pipelining more is recorded without results. */
+  protected readonly maxPending: number = 0;
 
   constructor(
     protected readonly deps: SessionDeps,
     protected readonly principal: Principal,
     protected readonly asset: Asset,
     readonly protocol: string,
+    protected readonly client: Socket,
   ) {
     this.startedAt = deps.clock();
     this.fixed = { ...principal.request, action: 'connect', asset: asset.id };
     this.decisions = deps.decider.session(this.fixed);
   }
 
+  /** Start proxying (after `begin`): connect to the asset and read both sides. */
+  abstract open(): void;
+
+  /**
+   * Connect to the asset (with `opts` on top of its host and port, no delay): the client is
+   * paused until the asset accepts; either side failing or closing ends the session.
+   */
+  protected connectUpstream(opts: Omit<TcpNetConnectOpts, 'host' | 'port'> = {}): Socket {
+    const client = this.client;
+    client.pause();
+    const up = connect({ host: this.asset.host, port: this.asset.port, noDelay: true, ...opts });
+    this.upstream = up;
+    up.once('connect', () => client.resume());
+    up.on('error', () => this.end('asset connection failed'));
+    up.on('close', () => this.end('asset closed the connection'));
+    client.on('close', () => this.end('client closed the connection'));
+    return up;
+  }
+
   /** Tear down both sockets (idempotent). */
-  protected abstract closeSockets(): void;
+  private closeSockets(): void {
+    this.client.destroy();
+    this.upstream?.destroy();
+  }
 
   /** The connect decision; a refused connection is audited. */
   admit(): Decision {
@@ -134,8 +175,38 @@ export abstract class ProxySession implements LiveSession {
     return seq;
   }
 
+  /**
+   * An allowed operation going to the asset: recorded now, and its result once `takePending(id)`
+   * finds it; with too many waiting, or `id` waiting already, recorded as `untracked`.
+   */
+  protected forwarded(
+    id: number,
+    action: string,
+    code: string,
+    target: string,
+    d: Decision,
+    ts: number,
+  ): void {
+    if (this.pending.size < this.maxPending && !this.pending.has(id)) {
+      const seq = this.recordOp(action, code, target, d, '', ts);
+      this.pending.set(id, { seq, ts, action, code, target, decision: d });
+    } else this.recordOp(action, code, target, d, 'untracked', ts);
+  }
+
+  /** The operation waiting for the answer `id`, no longer waiting; pass it to `answered`. */
+  protected takePending(id: number): PendingOp | undefined {
+    const p = this.pending.get(id);
+    if (p !== undefined) this.pending.delete(id);
+    return p;
+  }
+
+  /** The recording row of a forwarded operation, with the result its answer gave. */
+  protected answered(p: PendingOp, result: string): void {
+    this.writeOp(p.seq, p.ts, p.action, p.code, p.target, p.decision, result);
+  }
+
   /** The recording row of an operation whose result came later. */
-  protected writeOp(
+  private writeOp(
     seq: number,
     ts: number,
     action: string,
@@ -184,12 +255,13 @@ export abstract class ProxySession implements LiveSession {
     this.end(reason);
   }
 
-  /** End once: sockets down, pending results flushed by the subclass, recording and audit closed. */
+  /** End once: sockets down, operations still waiting recorded as `no-response`, recording and audit closed. */
   protected end(reason: string): void {
     if (this.ended) return;
     this.ended = true;
     this.closeSockets();
-    this.flushPending();
+    for (const p of this.pending.values()) this.answered(p, 'no-response');
+    this.pending.clear();
     const at = this.deps.clock();
     this.deps.registry.remove(this);
     this.deps.recorder.end(this.id, at, reason);
@@ -207,9 +279,6 @@ export abstract class ProxySession implements LiveSession {
       },
     });
   }
-
-  /** Operations still waiting for an answer get one (`no-response`). */
-  protected flushPending(): void {}
 
   get isEnded(): boolean {
     return this.ended;

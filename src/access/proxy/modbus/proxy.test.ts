@@ -14,6 +14,7 @@ import {
 } from '../../../protocols/modbus/build.js';
 import type { CertRecord } from '../../ca/ca.js';
 import type { AccessGateway } from '../../gateway.js';
+import { assetServer } from '../../testing/asset-server.js';
 import { deviceCsr, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
 import { type PlcSimulator, plcSimulator } from '../../testing/modbus-plc.js';
 import type { GatewayListener } from '../listener.js';
@@ -358,6 +359,37 @@ describe('Modbus/TCP proxy over plain TCP from allowed addresses', () => {
     // 20,000 recorded reads: let their commits finish before the next test writes the audit log.
     await t.gw.recorder.flush();
   }, 30_000);
+
+  it('records forwarded requests the asset never answered as no-response, those past the tracked ones as untracked', async () => {
+    // An asset that reads what comes and never answers.
+    const mute = await assetServer(t.gw, { id: 'plc-mute', name: 'Silent PLC', protocol: 'modbus' }, (s) =>
+      s.resume(),
+    );
+    const l = await t.gw.listenModbus({
+      asset: 'plc-mute',
+      port: 0,
+      security: { mode: 'plain', allow: [{ source: '127.0.0.0/8', user: 'otto' }] },
+    });
+    const socket = await tcpTo(l.address().port);
+    // 300 reads, the second one reusing the first one's transaction id: 256 are tracked at once.
+    const tids = [0, 0, ...Array.from({ length: 298 }, (_, i) => i + 1)];
+    socket.write(Buffer.concat(tids.map((tid, i) => mbap(tid, 1, readRequest(3, i, 1)))));
+    await expect.poll(() => t.gw.sessions.list()[0]?.allowed ?? 0).toBe(300);
+    const [live] = t.gw.sessions.list();
+    socket.destroy();
+    await expect.poll(() => t.gw.sessions.size).toBe(0);
+    const ops = await t.gw.recorder.operations(live!.id);
+    expect(ops.map((o) => o.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
+    const results = ops.map((o) => o.result);
+    expect(results[0]).toBe('no-response');
+    expect(results[1]).toBe('untracked');
+    expect(results.slice(2, 257).every((r) => r === 'no-response')).toBe(true);
+    expect(results.slice(257).every((r) => r === 'untracked')).toBe(true);
+    const [session] = await t.gw.recorder.sessions({ asset: 'plc-mute' });
+    expect(session).toMatchObject({ endReason: 'client closed the connection' });
+    await l.close();
+    await mute.close();
+  });
 
   it('refuses a source that is not listed', async () => {
     const l = await t.gw.listenModbus({

@@ -7,7 +7,7 @@
  * the session: the stream cannot be trusted past it. Responses are matched by transaction id
  * to record each operation's result.
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { EXCEPTION_BIT, Fc, MAX_MBAP_LENGTH, MBAP_HEADER } from '../../../protocols/modbus/consts.js';
 import { CODE, kindOf, TargetCache } from '../../../protocols/modbus/ops.js';
@@ -18,8 +18,7 @@ import {
   newResponseFields,
 } from '../../../protocols/modbus/parse.js';
 import type { Asset } from '../../directory/directory.js';
-import { type ActionId, type OperationAction, operationAction } from '../../policy/actions.js';
-import type { Decision } from '../../policy/decision.js';
+import { type OperationAction, operationAction } from '../../policy/actions.js';
 import type { Principal } from '../identity.js';
 import { malformed, ProxySession, type SessionDeps } from '../session.js';
 import { readHalfTarget, requestTarget } from './targets.js';
@@ -30,30 +29,20 @@ export type DenyMode = 'exception' | 'drop';
 const ILLEGAL_FUNCTION = 1;
 const ILLEGAL_DATA_VALUE = 3;
 
-/** Requests tracked for their results at once; a client pipelining more is recorded without results. */
+/** Requests tracked for their results at once. */
 const MAX_PENDING = 256;
 
 /** The asset's side is read into one buffer per session (room for 60 whole ADUs). */
 const ASSET_READ_BUFFER = 16 * 1024;
 
-interface PendingOp {
-  seq: number;
-  ts: number;
-  action: ActionId;
-  code: string;
-  target: string;
-  decision: Decision;
-}
-
 export class ModbusSession extends ProxySession {
-  private upstream: Socket | undefined;
   private clientRest: Buffer | null = null;
   private upRest: Buffer | null = null;
   /** Where the asset's bytes are read; undefined while a write to the client still holds it. */
   private upBuffer: Buffer | undefined;
   private readonly req = newRequestFields();
   private readonly res = newResponseFields();
-  private readonly pending = new Map<number, PendingOp>();
+  protected override readonly maxPending = MAX_PENDING;
   private readonly targets = new TargetCache();
   private readonly clientTls: boolean;
 
@@ -61,22 +50,17 @@ export class ModbusSession extends ProxySession {
     deps: SessionDeps,
     principal: Principal,
     asset: Asset,
-    private readonly client: Socket,
+    client: Socket,
     private readonly denyMode: DenyMode,
   ) {
-    super(deps, principal, asset, 'modbus');
+    super(deps, principal, asset, 'modbus', client);
     this.clientTls = client instanceof TLSSocket;
   }
 
   open(): void {
-    const client = this.client;
-    client.pause();
     // Read into a buffer of our own (no buffer made and no stream event per read); a new one
     // only when a write to the client has been queued from the last.
-    const up = connect({
-      host: this.asset.host,
-      port: this.asset.port,
-      noDelay: true,
+    this.connectUpstream({
       onread: {
         buffer: () => (this.upBuffer ??= Buffer.allocUnsafe(ASSET_READ_BUFFER)),
         callback: (n: number) => {
@@ -85,17 +69,7 @@ export class ModbusSession extends ProxySession {
         },
       },
     });
-    this.upstream = up;
-    up.once('connect', () => client.resume());
-    up.on('error', () => this.end('asset connection failed'));
-    up.on('close', () => this.end('asset closed the connection'));
-    client.on('data', (c: Buffer) => this.fromClient(c));
-    client.on('close', () => this.end('client closed the connection'));
-  }
-
-  protected closeSockets(): void {
-    this.client.destroy();
-    this.upstream?.destroy();
+    this.client.on('data', (c: Buffer) => this.fromClient(c));
   }
 
   private fromClient(chunk: Buffer): void {
@@ -162,10 +136,7 @@ export class ModbusSession extends ProxySession {
       this.deny(tid, unit, fc, ILLEGAL_FUNCTION);
       return false;
     }
-    if (this.pending.size < MAX_PENDING && !this.pending.has(tid)) {
-      const seq = this.recordOp(action, code, target, d, '', ts);
-      this.pending.set(tid, { seq, ts, action, code, target, decision: d });
-    } else this.recordOp(action, code, target, d, 'untracked', ts);
+    this.forwarded(tid, action, code, target, d, ts);
     return true;
   }
 
@@ -231,19 +202,12 @@ export class ModbusSession extends ProxySession {
   }
 
   private response(buf: Buffer, off: number, total: number): void {
-    const p = this.pending.get(buf.readUInt16BE(off));
+    const p = this.takePending(buf.readUInt16BE(off));
     if (p === undefined) return;
-    this.pending.delete(buf.readUInt16BE(off));
     const r = this.res;
     const err = decodeResponse(buf, off + MBAP_HEADER, total - MBAP_HEADER, r);
     const result =
       r.exception !== 0 ? `exception ${r.exception}` : err !== undefined ? `malformed ${err}` : 'ok';
-    this.writeOp(p.seq, p.ts, p.action, p.code, p.target, p.decision, result);
-  }
-
-  protected override flushPending(): void {
-    for (const p of this.pending.values())
-      this.writeOp(p.seq, p.ts, p.action, p.code, p.target, p.decision, 'no-response');
-    this.pending.clear();
+    this.answered(p, result);
   }
 }

@@ -8,7 +8,7 @@
  * other refused jobs and userdata with error 0x8104, or dropped, per listener configuration.
  * Anything the parsers reject, expedited data and S7comm-plus end the session (fail closed).
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { dt } from '../../../protocols/cotp/build.js';
 import { TPKT_HEADER } from '../../../protocols/cotp/consts.js';
 import { measureTpkt, parseTpkt } from '../../../protocols/cotp/parse.js';
@@ -30,19 +30,10 @@ const MAX_TSDU = 16 * 1024;
 /** Item return code "object access not allowed" and the job error "context not supported". */
 const ITEM_ACCESS_DENIED = 0x03;
 const JOB_REFUSED = 0x8104;
+/** Jobs tracked for their results at once. */
 const MAX_PENDING = 64;
 
-interface PendingOp {
-  seq: number;
-  ts: number;
-  action: string;
-  code: string;
-  text: string;
-  decision: Decision;
-}
-
 export class S7Session extends ProxySession {
-  private upstream: Socket | undefined;
   private clientRest: Buffer | null = null;
   private upRest: Buffer | null = null;
   private connected = false;
@@ -54,34 +45,21 @@ export class S7Session extends ProxySession {
   private upAtStart = true;
   private readonly pdu = emptyPdu();
   private readonly ackPdu = emptyPdu();
-  private readonly pending = new Map<number, PendingOp>();
+  protected override readonly maxPending = MAX_PENDING;
 
   constructor(
     deps: SessionDeps,
     principal: Principal,
     asset: Asset,
-    private readonly client: Socket,
+    client: Socket,
     private readonly denyMode: DenyMode,
   ) {
-    super(deps, principal, asset, 's7');
+    super(deps, principal, asset, 's7', client);
   }
 
   open(): void {
-    const client = this.client;
-    client.pause();
-    const up = connect({ host: this.asset.host, port: this.asset.port, noDelay: true });
-    this.upstream = up;
-    up.once('connect', () => client.resume());
-    up.on('data', (c: Buffer) => this.fromAsset(c));
-    up.on('error', () => this.end('asset connection failed'));
-    up.on('close', () => this.end('asset closed the connection'));
-    client.on('data', (c: Buffer) => this.fromClient(c));
-    client.on('close', () => this.end('client closed the connection'));
-  }
-
-  protected closeSockets(): void {
-    this.client.destroy();
-    this.upstream?.destroy();
+    this.connectUpstream().on('data', (c: Buffer) => this.fromAsset(c));
+    this.client.on('data', (c: Buffer) => this.fromClient(c));
   }
 
   /** Whole TPKTs of `buf`, each passed to `each`; the partial rest is returned (or -1 on a bad frame). */
@@ -171,10 +149,7 @@ export class S7Session extends ProxySession {
       this.deny(payload, m.pduRef);
       return true;
     }
-    if (this.pending.size < MAX_PENDING && !this.pending.has(m.pduRef)) {
-      const seq = this.recordOp(action, code, r.text, d, '', ts);
-      this.pending.set(m.pduRef, { seq, ts, action, code, text: r.text, decision: d });
-    } else this.recordOp(action, code, r.text, d, 'untracked', ts);
+    this.forwarded(m.pduRef, action, code, r.text, d, ts);
     return this.forward(frames);
   }
 
@@ -237,17 +212,10 @@ export class S7Session extends ProxySession {
       m.rosctr === Rosctr.ACK_DATA ||
       (m.rosctr === Rosctr.USERDATA && m.ud?.type === 0x8);
     if (!isAnswer) return;
-    const p = this.pending.get(m.pduRef);
+    const p = this.takePending(m.pduRef);
     if (p === undefined) return;
-    this.pending.delete(m.pduRef);
     const error = m.rosctr === Rosctr.USERDATA ? (m.ud?.errorCode ?? 0) : (m.errorClass << 8) | m.errorCode;
     const result = error === 0 ? 'ok' : `error 0x${error.toString(16).padStart(4, '0')}`;
-    this.writeOp(p.seq, p.ts, p.action, p.code, p.text, p.decision, result);
-  }
-
-  protected override flushPending(): void {
-    for (const p of this.pending.values())
-      this.writeOp(p.seq, p.ts, p.action, p.code, p.text, p.decision, 'no-response');
-    this.pending.clear();
+    this.answered(p, result);
   }
 }

@@ -3,38 +3,25 @@
  * stands in for SSH) over mTLS with a connect grant; the byte streams are recorded; revoking
  * the grant cuts the live session.
  */
-import { type AddressInfo, createServer, type Server } from 'node:net';
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AssetServer, assetServer } from '../../testing/asset-server.js';
 import { deviceCsr, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
 
 describe('TCP relay', () => {
   let t: TestGateway;
-  let echo: Server;
+  let echo: AssetServer;
 
   beforeAll(async () => {
-    echo = createServer((s) => {
-      s.on('data', (c) => s.write(c));
-      s.on('error', () => s.destroy());
-    });
-    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
     t = await testGateway();
     await seedPlant(t.gw);
-    await t.gw.directory.addAsset(
-      {
-        id: 'ews1',
-        name: 'Engineering workstation',
-        host: '127.0.0.1',
-        port: (echo.address() as AddressInfo).port,
-        protocol: 'tcp',
-        zone: 'cell1',
-      },
-      'anna',
+    echo = await assetServer(t.gw, { id: 'ews1', name: 'Engineering workstation', protocol: 'tcp' }, (s) =>
+      s.on('data', (c) => s.write(c)),
     );
   }, 30_000);
   afterAll(async () => {
     await t.cleanup();
-    await new Promise<void>((r) => echo.close(() => r()));
+    await echo.close();
   });
 
   it('relays and records a granted session, and cuts it when the grant is revoked', async () => {

@@ -5,7 +5,7 @@
  * the protocol proxies — and the recording is the byte streams, each chunk with its time and
  * direction, up to a per-session cap (past it the session goes on, marked truncated).
  */
-import { connect, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Asset } from '../../directory/directory.js';
 import type { Principal } from '../identity.js';
 import { ProxySession, type SessionDeps } from '../session.js';
@@ -13,7 +13,6 @@ import { ProxySession, type SessionDeps } from '../session.js';
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 export class TcpRelaySession extends ProxySession {
-  private upstream: Socket | undefined;
   private recorded = 0;
   private truncated = false;
 
@@ -21,23 +20,16 @@ export class TcpRelaySession extends ProxySession {
     deps: SessionDeps,
     principal: Principal,
     asset: Asset,
-    private readonly client: Socket,
+    client: Socket,
     private readonly maxRecordBytes: number,
   ) {
-    super(deps, principal, asset, 'tcp');
+    super(deps, principal, asset, 'tcp', client);
   }
 
   open(): void {
-    const client = this.client;
-    client.pause();
-    const up = connect({ host: this.asset.host, port: this.asset.port, noDelay: true });
-    this.upstream = up;
-    up.once('connect', () => client.resume());
-    up.on('error', () => this.end('asset connection failed'));
-    up.on('close', () => this.end('asset closed the connection'));
-    client.on('close', () => this.end('client closed the connection'));
-    this.relay(client, up, 0);
-    this.relay(up, client, 1);
+    const up = this.connectUpstream();
+    this.relay(this.client, up, 0);
+    this.relay(up, this.client, 1);
   }
 
   /** Bytes from `from` to `to`, recorded as direction `dir` (0 client → asset), with back-pressure. */
@@ -59,11 +51,6 @@ export class TcpRelaySession extends ProxySession {
     }
     this.recorded += c.length;
     this.deps.recorder.chunk({ session_id: this.id, seq: this.nextSeq(), ts, dir, data: c });
-  }
-
-  protected closeSockets(): void {
-    this.client.destroy();
-    this.upstream?.destroy();
   }
 
   override info() {

@@ -1,0 +1,38 @@
+/**
+ * Test helper: a TCP server on a free loopback port standing in for an asset (an echo server
+ * for a workstation's service, a PLC that never answers…), entered in the directory in the
+ * test plant's zone `cell1`.
+ */
+import { type AddressInfo, createServer, type Socket } from 'node:net';
+import type { AssetInput } from '../directory/directory.js';
+import type { AccessGateway } from '../gateway.js';
+
+export interface AssetServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function assetServer(
+  gw: AccessGateway,
+  asset: Pick<AssetInput, 'id' | 'name' | 'protocol'>,
+  serve: (s: Socket) => void,
+): Promise<AssetServer> {
+  const open = new Set<Socket>();
+  const server = createServer((s) => {
+    open.add(s);
+    s.once('close', () => open.delete(s));
+    s.on('error', () => s.destroy());
+    serve(s);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await gw.directory.addAsset({ ...asset, host: '127.0.0.1', port, zone: 'cell1' }, 'setup');
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of open) s.destroy();
+      }),
+  };
+}
