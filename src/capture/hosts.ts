@@ -178,12 +178,13 @@ export class HostTable {
         continue;
       }
       if (macsWithIp.has(m) && macNames.length === 0) continue;
-      macRows.push({ macs: [macToString(m)], names: [...macNames], group: h.group });
+      macRows.push({ macs: [macToString(m)], names: [...macNames].sort(), group: h.group });
     }
     const out: HostRecord[] = ipHosts.map((h) => ({
       ip: h.ipText!,
       macs: h.macsInOrder().map(macToString),
-      names: names.get(h) ?? [...(h.names ?? [])],
+      // Sorted: the order names were learnt in depends on which flow told first.
+      names: (names.get(h) ?? [...(h.names ?? [])]).sort(),
       // An address only ever sent to through a broadcast MAC is a subnet's broadcast address.
       group: h.group || (h.viaGroupMac && h.macs.length === 0),
     }));

@@ -60,30 +60,25 @@ export function laneOf(
   } else {
     return 0;
   }
-  // Each address hashed on its own, then added: the same whichever end sent the frame. (A XOR
-  // of the raw addresses would cancel what both share: every pair of one subnet in one lane.)
+  // The addresses' sum: the same whichever end sent the frame, and unlike a XOR it does not
+  // cancel what both share (every pair of one subnet would land in one lane).
   let x: number;
   if (type === ETH_IPV4) {
     if (ip + 20 > end) return 0;
-    x = mix(word(buf, ip + 12)) + mix(word(buf, ip + 16));
+    x = (word(buf, ip + 12) + word(buf, ip + 16)) | 0;
   } else if (type === ETH_IPV6) {
     if (ip + 40 > end) return 0;
-    x = address6(buf, ip + 8) + address6(buf, ip + 24);
+    x = 0;
+    for (let i = ip + 8; i < ip + 40; i += 4) x = (x + word(buf, i)) | 0;
   } else {
     return 0;
   }
-  return mix(x) % lanes;
-}
-
-function address6(b: Uint8Array, i: number): number {
-  return mix(mix(mix(mix(word(b, i)) ^ word(b, i + 4)) ^ word(b, i + 8)) ^ word(b, i + 12));
-}
-
-/** A 32-bit integer hash (unsigned result). */
-function mix(x: number): number {
+  // Mixed, so that hosts differing only in their low bits spread over the lanes.
   x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
   x = Math.imul(x ^ (x >>> 16), 0x45d9f3b);
-  return (x ^ (x >>> 16)) >>> 0;
+  // Top 16 bits scaled to the lane count: integer operations, where `% lanes` of an unsigned
+  // 32-bit value is a floating-point one (a third of this function's time).
+  return (((x ^ (x >>> 16)) >>> 16) * lanes) >>> 16;
 }
 
 function word(b: Uint8Array, i: number): number {
