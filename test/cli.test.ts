@@ -317,6 +317,11 @@ describe('lineguard serve and user', () => {
   it('answers a bad flag or an unusable database with the usage and input exit codes', async () => {
     expect((await runCli(['serve', '--port', '70000'])).code).toBe(64);
     expect((await runCli(['serve', '--max-upload', 'lots'])).code).toBe(64);
+    for (const bad of ['10.0.0.300', '10.0.0.0/33', 'proxy.local', '10.0.0.1/8/1', '10.0.0.1,,']) {
+      const r = await runCli(['serve', '--trust-proxy', bad]);
+      expect(r.code, bad).toBe(64);
+      expect(r.stderr).toContain('is not an IP address or CIDR range');
+    }
     const role = await runCli(['user', 'add', 'x', '--role', 'wizard', '--password-stdin']);
     expect(role.code).toBe(64);
     expect(role.stderr).toBe('lineguard: --role wizard: expected one of admin, engineer, viewer\n');

@@ -7,6 +7,7 @@
  * (bench/run.ts). V8 reads them only at start-up, hence the shebang; bench/run.ts runs the CLI
  * with these same flags.
  */
+import { isIP } from 'node:net';
 import { Command, InvalidArgumentError } from '@commander-js/extra-typings';
 import { registerAccessCommands } from './access-command.js';
 import { runAnalyze, UsageError } from './analyze-command.js';
@@ -32,6 +33,20 @@ function portNumber(v: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new InvalidArgumentError('expected a port, 0 to 65535');
   return n;
+}
+
+/** `10.0.0.5,192.168.0.0/24,::1`: each an IP address or a CIDR range. */
+function proxyList(v: string): string[] {
+  const list = v.split(',').map((a) => a.trim());
+  for (const a of list) {
+    const [ip, bits, extra] = a.split('/');
+    const family = isIP(ip ?? '');
+    const max = family === 6 ? 128 : 32;
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max);
+    if (family === 0 || !okBits || extra !== undefined)
+      throw new InvalidArgumentError(`"${a}" is not an IP address or CIDR range`);
+  }
+  return list;
 }
 
 function sizeArg(v: string): number {
@@ -106,6 +121,11 @@ export function buildProgram(): Command {
     .option(
       '--gateway-config <file>',
       "the access gateway's Modbus, S7 and TCP listeners (JSON; env LINEGUARD_GATEWAY_CONFIG)",
+    )
+    .option(
+      '--trust-proxy <addresses>',
+      'reverse proxies (comma-separated addresses or CIDR ranges) whose X-Forwarded-For and X-Forwarded-Proto are believed',
+      proxyList,
     )
     .addHelpText('after', EXIT_HELP)
     .action(async (flags) => {

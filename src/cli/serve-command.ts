@@ -29,6 +29,8 @@ export interface ServeFlags extends StoreFlags {
   publicUrl?: string;
   /** Listeners of the access gateway (JSON); env LINEGUARD_GATEWAY_CONFIG. */
   gatewayConfig?: string;
+  /** Reverse proxies whose forwarding headers are believed. */
+  trustProxy?: string[];
 }
 
 export const DEFAULT_PORT = 8440;
@@ -121,6 +123,7 @@ export async function runServe(flags: ServeFlags, io: CommandIO): Promise<number
       port,
       maxUploadBytes: flags.maxUpload ?? DEFAULT_MAX_UPLOAD,
       setup,
+      ...(flags.trustProxy ? { trustProxy: flags.trustProxy } : {}),
       logger: { level: 'warn', stream: process.stderr },
       ...(access ? { access } : {}),
     });

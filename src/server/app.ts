@@ -58,11 +58,18 @@ export interface HubOptions {
   shutdownGraceMs?: number;
   /** The access gateway this hub serves (its API, console pages and security-key sign-in). */
   access?: HubAccess;
+  /**
+   * Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For and X-Forwarded-Proto are
+   * believed: the client address for rate limits and audit, https for Secure cookies. From
+   * anyone else those headers are ignored, so a client cannot pick its own address.
+   */
+  trustProxy?: string[];
 }
 
 export async function buildHub(opts: HubOptions): Promise<Hub> {
   const app = Fastify({
     logger: opts.logger ?? false,
+    ...(opts.trustProxy && opts.trustProxy.length > 0 ? { trustProxy: opts.trustProxy } : {}),
     bodyLimit: JSON_BODY_LIMIT,
     routerOptions: { maxParamLength: 512 },
   }).withTypeProvider<ZodTypeProvider>();

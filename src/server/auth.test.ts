@@ -255,6 +255,47 @@ describe('sign-in rate limits', () => {
     expect(other.statusCode).toBe(200);
   });
 
+  it('believes X-Forwarded-For and -Proto only from a trusted proxy', async () => {
+    const forwarded = (h: TestHub, name: string, password: string, from: string) =>
+      h.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { name, password },
+        remoteAddress: from,
+        headers: { 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https' },
+      });
+    // No proxy trusted: the headers are the client's own claims, and ignored.
+    const plain = await open({ loginPerMinute: 2 });
+    await plain.addUser('alice', 'viewer', 'alice-password-1');
+    const direct = await forwarded(plain, 'alice', 'alice-password-1', '10.0.0.9');
+    expect(String(direct.headers['set-cookie'])).not.toContain('Secure');
+    // Throttled by the real address: claiming other addresses does not reset the count.
+    await forwarded(plain, 'x1', 'guess-guess', '10.0.0.9');
+    expect((await forwarded(plain, 'x2', 'guess-guess', '10.0.0.9')).statusCode).toBe(429);
+    await plain.close();
+    hub = undefined;
+
+    const proxied = await open({ loginPerMinute: 2, trustProxy: ['10.0.0.1'] });
+    await proxied.addUser('alice', 'viewer', 'alice-password-1');
+    const viaProxy = await forwarded(proxied, 'alice', 'alice-password-1', '10.0.0.1');
+    expect(viaProxy.statusCode).toBe(200);
+    expect(String(viaProxy.headers['set-cookie'])).toContain('Secure');
+    // Through the proxy, the throttle counts the forwarded client, not the proxy.
+    await forwarded(proxied, 'x1', 'guess-guess', '10.0.0.1');
+    expect((await forwarded(proxied, 'x2', 'guess-guess', '10.0.0.1')).statusCode).toBe(429);
+    const otherClient = await proxied.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { name: 'alice', password: 'alice-password-1' },
+      remoteAddress: '10.0.0.1',
+      headers: { 'x-forwarded-for': '198.51.100.20' },
+    });
+    expect(otherClient.statusCode).toBe(200);
+    // An untrusted sender's forwarding headers still count for nothing.
+    const spoof = await forwarded(proxied, 'alice', 'alice-password-1', '10.0.0.50');
+    expect(String(spoof.headers['set-cookie'])).not.toContain('Secure');
+  });
+
   it('limits failures per user name from any address, even with the right password after', async () => {
     const h = await open({ throttle: { failures: 3, windowMs: 60_000, maxNames: 100 } });
     await h.addUser('alice', 'viewer', 'alice-password-1');
