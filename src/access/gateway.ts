@@ -15,6 +15,7 @@ import type { Epoch } from './epoch.js';
 import type { Grants } from './grants/grants.js';
 import type { Decider } from './policy/decider.js';
 import type { PolicyStore } from './policy/store.js';
+import { EnipSession } from './proxy/enip/proxy.js';
 import type { Principal } from './proxy/identity.js';
 import { GatewayListener, type ListenerConfig } from './proxy/listener.js';
 import { type DenyMode, ModbusSession } from './proxy/modbus/proxy.js';
@@ -35,12 +36,14 @@ export interface GatewayOptions extends StateOptions {
   recheckMs?: number;
 }
 
-/** Modbus and S7 listeners: what a refused operation gets (an error answer, or nothing). */
+/** Modbus, S7 and EtherNet/IP listeners: what a refused operation gets (an error answer, or nothing). */
 export interface ModbusListenerConfig extends ListenerConfig {
   onDeny?: DenyMode;
 }
 
 export type S7ListenerConfig = ModbusListenerConfig;
+
+export type EnipListenerConfig = ModbusListenerConfig;
 
 export interface TcpListenerConfig extends ListenerConfig {
   /** Bytes of each session recorded before the recording is marked truncated. */
@@ -114,6 +117,11 @@ export class AccessGateway {
 
   async listenS7(cfg: S7ListenerConfig): Promise<GatewayListener> {
     return this.listen(cfg, 's7', S7Session, cfg.onDeny ?? 'exception');
+  }
+
+  /** EtherNet/IP explicit messaging (TCP 44818): CIP requests decided as `enip:*`, refusals with status 0x0F. */
+  async listenEnip(cfg: EnipListenerConfig): Promise<GatewayListener> {
+    return this.listen(cfg, 'enip', EnipSession, cfg.onDeny ?? 'exception');
   }
 
   /** A relay to a workstation's RDP, VNC, SSH or HTTPS port: connect-level decisions, byte recording. */

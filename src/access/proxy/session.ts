@@ -39,6 +39,16 @@ export interface PendingOp {
   code: string;
   target: string;
   decision: Decision;
+  /** Further operations of the same request, answered by the same reply (a Multiple Service Packet's services). */
+  more?: PendingOp[];
+}
+
+/** One operation of a request that carries several, as `forwardedAll` records it. */
+export interface GroupOp {
+  action: string;
+  code: string;
+  target: string;
+  decision: Decision;
 }
 
 export function malformed(): Decision {
@@ -193,6 +203,21 @@ export abstract class ProxySession implements LiveSession {
     } else this.recordOp(action, code, target, d, 'untracked', ts);
   }
 
+  /**
+   * A request carrying several operations, all allowed, going to the asset: each recorded now,
+   * and all their results once `takePending(id)` finds the first (its `more` holds the rest).
+   */
+  protected forwardedAll(id: number, ops: readonly GroupOp[], ts: number): void {
+    if (this.pending.size < this.maxPending && !this.pending.has(id)) {
+      const all = ops.map(
+        (o): PendingOp => ({ seq: this.recordOp(o.action, o.code, o.target, o.decision, '', ts), ts, ...o }),
+      );
+      const head = all[0]!;
+      head.more = all.slice(1);
+      this.pending.set(id, head);
+    } else for (const o of ops) this.recordOp(o.action, o.code, o.target, o.decision, 'untracked', ts);
+  }
+
   /** The operation waiting for the answer `id`, no longer waiting; pass it to `answered`. */
   protected takePending(id: number): PendingOp | undefined {
     const p = this.pending.get(id);
@@ -203,6 +228,12 @@ export abstract class ProxySession implements LiveSession {
   /** The recording row of a forwarded operation, with the result its answer gave. */
   protected answered(p: PendingOp, result: string): void {
     this.writeOp(p.seq, p.ts, p.action, p.code, p.target, p.decision, result);
+  }
+
+  /** `answered` for a request's operation and the others it carries (`more`), all with one result. */
+  protected answeredAll(p: PendingOp, result: string): void {
+    this.answered(p, result);
+    for (const q of p.more ?? []) this.answered(q, result);
   }
 
   /** The recording row of an operation whose result came later. */
@@ -260,7 +291,7 @@ export abstract class ProxySession implements LiveSession {
     if (this.ended) return;
     this.ended = true;
     this.closeSockets();
-    for (const p of this.pending.values()) this.answered(p, 'no-response');
+    for (const p of this.pending.values()) this.answeredAll(p, 'no-response');
     this.pending.clear();
     const at = this.deps.clock();
     this.deps.registry.remove(this);

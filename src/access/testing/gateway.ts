@@ -39,7 +39,10 @@ export async function testGateway(opts: Partial<GatewayOptions> = {}): Promise<T
 /** The plant: `anna` approves, `otto` operates, `sam` is Acme's engineer; `plc1` in zone `cell1`. */
 export async function seedPlant(
   gw: AccessGateway,
-  plc: { host: string; port: number; protocol?: 'modbus' | 's7' | 'tcp' } = { host: '127.0.0.1', port: 502 },
+  plc: { host: string; port: number; protocol?: 'modbus' | 's7' | 'enip' | 'tcp' } = {
+    host: '127.0.0.1',
+    port: 502,
+  },
 ): Promise<void> {
   const d = gw.directory;
   await d.addGroup({ id: 'approvers', name: 'Approvers' }, 'setup');

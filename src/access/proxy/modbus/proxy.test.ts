@@ -3,7 +3,6 @@
  * (modbus-serial's ServerTCP), over mTLS with certificates from the gateway's CA.
  */
 import { type Socket, connect as tcpConnect } from 'node:net';
-import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import MB from 'modbus-serial';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,68 +11,17 @@ import {
   readRequest,
   writeSingleRegister,
 } from '../../../protocols/modbus/build.js';
-import type { CertRecord } from '../../ca/ca.js';
-import type { AccessGateway } from '../../gateway.js';
 import { assetServer } from '../../testing/asset-server.js';
-import { deviceCsr, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
+import { seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
 import { type PlcSimulator, plcSimulator } from '../../testing/modbus-plc.js';
+import { closed, type DeviceCert, deviceCert, tlsTo, tryRequest } from '../../testing/mtls-client.js';
 import type { GatewayListener } from '../listener.js';
 
 const HOUR = 3600_000;
 
-interface DeviceCert {
-  cert: CertRecord;
-  keyPem: string;
-}
-
-async function deviceCert(
-  gw: AccessGateway,
-  opts: { notBefore?: number; validityMs?: number } = {},
-): Promise<DeviceCert> {
-  const { csrPem, keyPem } = await deviceCsr('sam');
-  const cert = await gw.ca.issueClientCert(
-    { user: 'sam', device: 'sam-laptop', csrPem, mfa: { at: Date.now(), method: 'webauthn' }, ...opts },
-    'anna',
-  );
-  return { cert, keyPem };
-}
-
-function tlsOpts(l: GatewayListener, caPem: string, d: DeviceCert) {
-  return {
-    host: '127.0.0.1',
-    port: l.address().port,
-    ca: caPem,
-    cert: d.cert.pem,
-    key: d.keyPem,
-    servername: 'localhost',
-  };
-}
-
-/** A TLS connection to the listener with a device certificate. */
-function tlsTo(l: GatewayListener, caPem: string, d: DeviceCert): Promise<TLSSocket> {
-  return new Promise((resolve, reject) => {
-    const s = tlsConnect(tlsOpts(l, caPem, d));
-    s.once('secureConnect', () => resolve(s));
-    s.once('error', reject);
-  });
-}
-
-/**
- * Try a read with this certificate. TLS 1.3 completes the client's side of the handshake
- * before the server has judged its certificate, so a refusal shows as an alert or a close
- * right after: resolves `answered` if the read got any reply, else how the connection ended.
- */
+/** Try a read with this certificate: `answered`, or how the connection ended. */
 function tryRead(l: GatewayListener, caPem: string, d: DeviceCert): Promise<string> {
-  return new Promise((resolve) => {
-    const s = tlsConnect(tlsOpts(l, caPem, d));
-    s.once('secureConnect', () => s.write(mbap(1, 1, readRequest(3, 0, 1))));
-    s.once('data', () => {
-      resolve('answered');
-      s.destroy();
-    });
-    s.once('error', (e) => resolve(`error: ${e.message}`));
-    s.once('close', () => resolve('closed'));
-  });
+  return tryRequest(l, caPem, d, mbap(1, 1, readRequest(3, 0, 1)));
 }
 
 async function modbusOver(socket: Socket): Promise<InstanceType<typeof MB.default>> {
@@ -120,12 +68,6 @@ async function pipelinedReads(socket: Socket, n: number, pauseMs: number): Promi
   const all = Buffer.concat(got);
   for (let i = 0; i < want.length; i++) if (all[i] !== want[i]) return i;
   return all.length === want.length ? -1 : want.length;
-}
-
-function closed(s: Socket): Promise<number> {
-  return new Promise((resolve) =>
-    s.destroyed ? resolve(Date.now()) : s.once('close', () => resolve(Date.now())),
-  );
 }
 
 describe('Modbus/TCP proxy over mTLS', () => {
