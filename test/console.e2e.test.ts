@@ -104,6 +104,10 @@ describe.skipIf(!chromiumAvailable())('web console in a browser', () => {
     if (asset.model) expect(await identity.textContent()).toContain(asset.model);
     const evidence = page.getByRole('region', { name: 'Identity facts and evidence' }).locator('tbody tr');
     expect(await evidence.count()).toBe(asset.facts.length);
+    // Peers by name (a host name or address), as the API names them.
+    const peers = page.getByRole('region', { name: /^Peers/ }).locator('tbody tr td:first-child a');
+    expect(asset.peers.length).toBeGreaterThan(0);
+    expect(await peers.allTextContents()).toEqual(asset.peers.map((p) => p.name));
     await page.getByRole('region', { name: 'Operations' }).locator('table, p').first().waitFor();
   });
 

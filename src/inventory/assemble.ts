@@ -3,7 +3,9 @@
  * devices' own statements first, the MAC registry as a fallback), every fact with its
  * evidence, protocols, peers with operations, role and Purdue level.
  */
+
 import type { OpKind } from '../events/types.js';
+import { assetIdText, assetLabel } from './label.js';
 import type { Node, NodeKey, Observations } from './observations.js';
 import { loadOui, macVendor } from './oui.js';
 import { normaliseName, resolve } from './resolve.js';
@@ -86,6 +88,8 @@ export async function buildInventory(obs: Observations): Promise<Inventory> {
     if (!p) {
       p = {
         asset: idOf(other),
+        // Named once every asset is built (below).
+        name: '',
         as: 'client',
         protocols: [],
         packets: 0,
@@ -244,6 +248,8 @@ export async function buildInventory(obs: Observations): Promise<Inventory> {
     if (serial) asset.serial = serial;
     assets.push(asset);
   }
+  const labels = new Map(assets.map((a) => [a.id, assetLabel(a)]));
+  for (const a of assets) for (const p of a.peers) p.name = labels.get(p.asset) ?? assetIdText(p.asset);
   assets.sort(
     (a, b) =>
       (a.purdue.level ?? 9) - (b.purdue.level ?? 9) ||

@@ -189,6 +189,13 @@ describe('roles and Purdue levels', () => {
       as: 'server',
       opsReceived: { program: 1, control: 1 },
     });
+    // Each peer is named as the asset it is (its name, else its address).
+    for (const x of a)
+      for (const p of x.peers) {
+        const other = a.find((y) => y.id === p.asset)!;
+        expect(p.name).toBe(other.names[0] ?? other.ips[0] ?? other.macs[0]);
+      }
+    expect(ewsPeer.name).toBe(role(PLC.ip).names[0] ?? PLC.ip);
     // Every fact keeps its evidence.
     expect(role(PLC.ip).facts.find((f) => f.key === 'model')).toEqual({
       key: 'model',

@@ -64,6 +64,8 @@ export type OpCounts = Partial<Record<OpKind, number>>;
 
 export interface Peer {
   asset: string;
+  /** What the peer asset is called (label.ts). */
+  name: string;
   /** This asset's side of the conversations. */
   as: 'client' | 'server' | 'both';
   protocols: string[];

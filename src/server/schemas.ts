@@ -212,6 +212,7 @@ export const Asset = z.object({
   peers: z.array(
     z.object({
       asset: z.string(),
+      name: z.string(),
       as: z.enum(['client', 'server', 'both']),
       protocols: z.array(z.string()),
       packets: z.number(),

@@ -1,5 +1,8 @@
 /** Formatting for dense tables: thousands separators, binary sizes, ISO-like local times. */
 
+/** What to call an asset (headings, peers): one rule with the inventory's. */
+export { assetIdText, assetLabel as assetTitle } from '../../../src/inventory/label.js';
+
 const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 export function count(n: number): string {
@@ -47,15 +50,4 @@ export function ago(ms: number, now: number): string {
 
 export function percent(fraction: number): string {
   return `${Math.round(fraction * 100)}%`;
-}
-
-/** An asset id without its kind prefix: `ip:10.10.1.20` → `10.10.1.20`. */
-export function assetIdText(id: string): string {
-  const i = id.indexOf(':');
-  return i > 0 && /^[a-z]+$/.test(id.slice(0, i)) ? id.slice(i + 1) : id;
-}
-
-/** What to call an asset in a heading: its name, else its IP, else its MAC, else its id. */
-export function assetTitle(a: { id: string; names: string[]; ips: string[]; macs: string[] }): string {
-  return a.names[0] ?? a.ips[0] ?? a.macs[0] ?? assetIdText(a.id);
 }

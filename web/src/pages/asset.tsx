@@ -37,6 +37,7 @@ function AssetView({ asset: a }: { asset: Asset }) {
   const [flows] = useApi<{ items: FlowRow[] }>(assetPath(a.id, 'flows'));
   const role = ROLE_STYLE[a.role.role];
   const risky = a.peers.filter((p) => worstOp(p.opsReceived) || worstOp(p.opsSent));
+  const names: Names = new Map(a.peers.map((p) => [p.asset, p.name]));
 
   return (
     <div className="asset">
@@ -63,16 +64,14 @@ function AssetView({ asset: a }: { asset: Asset }) {
                 .filter(([k]) => changesProcess(k))
                 .map(([k, n]) => (
                   <span key={`r-${k}`} className="risk-line">
-                    <OpBadge op={k} n={n} /> received from{' '}
-                    <Link href={assetHref(p.asset)}>{assetIdText(p.asset)}</Link>
+                    <OpBadge op={k} n={n} /> received from <Link href={assetHref(p.asset)}>{p.name}</Link>
                   </span>
                 ))}
               {opEntries(p.opsSent)
                 .filter(([k]) => changesProcess(k))
                 .map(([k, n]) => (
                   <span key={`s-${k}`} className="risk-line">
-                    <OpBadge op={k} n={n} /> sent to{' '}
-                    <Link href={assetHref(p.asset)}>{assetIdText(p.asset)}</Link>
+                    <OpBadge op={k} n={n} /> sent to <Link href={assetHref(p.asset)}>{p.name}</Link>
                   </span>
                 ))}
             </span>
@@ -222,8 +221,11 @@ function AssetView({ asset: a }: { asset: Asset }) {
                 key={p.asset}
                 className={worstOp(p.opsReceived) || worstOp(p.opsSent) ? 'risky' : undefined}
               >
-                <td className="mono">
-                  <Link href={assetHref(p.asset)}>{assetIdText(p.asset)}</Link>
+                <td>
+                  <Link href={assetHref(p.asset)}>{p.name}</Link>
+                  {p.name !== assetIdText(p.asset) ? (
+                    <div className="muted mono">{assetIdText(p.asset)}</div>
+                  ) : null}
                 </td>
                 <td>{p.as}</td>
                 <td>
@@ -254,31 +256,34 @@ function AssetView({ asset: a }: { asset: Asset }) {
       <section className="card" aria-labelledby="operations">
         <h2 id="operations">Operations</h2>
         <Load value={ops} what="the operations">
-          {({ items }) => <Operations self={a.id} rows={items} />}
+          {({ items }) => <Operations self={a.id} names={names} rows={items} />}
         </Load>
       </section>
 
       <section className="card" aria-labelledby="flows">
         <h2 id="flows">Flows</h2>
         <Load value={flows} what="the flows">
-          {({ items }) => <Flows self={a.id} rows={items} />}
+          {({ items }) => <Flows self={a.id} names={names} rows={items} />}
         </Load>
       </section>
     </div>
   );
 }
 
-function Party({ id, self }: { id: string; self: string }) {
+/** Peer asset id → what it is called (from the asset's peers). */
+type Names = ReadonlyMap<string, string>;
+
+function Party({ id, self, names }: { id: string; self: string; names: Names }) {
   return id === self ? (
     <span className="muted">this asset</span>
   ) : (
-    <Link href={assetHref(id)}>{assetIdText(id)}</Link>
+    <Link href={assetHref(id)}>{names.get(id) ?? assetIdText(id)}</Link>
   );
 }
 
 const RISK_ORDER = { high: 0, medium: 1, low: 2 };
 
-function Operations({ self, rows }: { self: string; rows: OpRow[] }) {
+function Operations({ self, names, rows }: { self: string; names: Names; rows: OpRow[] }) {
   if (rows.length === 0) return <p className="muted">No industrial operations seen.</p>;
   const sorted = [...rows].sort(
     (x, y) => RISK_ORDER[opRisk(x.op)] - RISK_ORDER[opRisk(y.op)] || y.count - x.count,
@@ -306,10 +311,10 @@ function Operations({ self, rows }: { self: string; rows: OpRow[] }) {
             className={changesProcess(o.op) ? 'risky' : undefined}
           >
             <td className="mono">
-              <Party id={o.client} self={self} />
+              <Party id={o.client} self={self} names={names} />
             </td>
             <td className="mono">
-              <Party id={o.server} self={self} />
+              <Party id={o.server} self={self} names={names} />
             </td>
             <td>
               <ProtocolChip name={o.protocol} />
@@ -332,7 +337,7 @@ function Operations({ self, rows }: { self: string; rows: OpRow[] }) {
   );
 }
 
-function Flows({ self, rows }: { self: string; rows: FlowRow[] }) {
+function Flows({ self, names, rows }: { self: string; names: Names; rows: FlowRow[] }) {
   if (rows.length === 0) return <p className="muted">No flows seen.</p>;
   return (
     <table className="grid-table">
@@ -354,10 +359,10 @@ function Flows({ self, rows }: { self: string; rows: FlowRow[] }) {
         {rows.map((f) => (
           <tr key={`${f.client}>${f.server}:${f.transport}:${f.serverPort ?? ''}:${f.app ?? ''}`}>
             <td className="mono">
-              <Party id={f.client} self={self} />
+              <Party id={f.client} self={self} names={names} />
             </td>
             <td className="mono">
-              <Party id={f.server} self={self} />
+              <Party id={f.server} self={self} names={names} />
             </td>
             <td>{f.transport}</td>
             <td>{f.app ? <ProtocolChip name={f.app} /> : <span className="muted">unrecognised</span>}</td>
