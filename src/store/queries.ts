@@ -3,8 +3,10 @@
  * inventory and the observation rows (overview.ts: the graph and the counts).
  * Every value from a caller is a bound parameter (Kysely); `search` is escaped for LIKE.
  */
+
 import { type ExpressionBuilder, type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import type { OpKind } from '../events/types.js';
+import { assetIdText } from '../inventory/label.js';
 import type { Asset, Role } from '../inventory/types.js';
 import { StoreError } from './errors.js';
 import { cidrRange } from './ipnet.js';
@@ -140,7 +142,11 @@ export async function listAssets(db: Kysely<Database>, q: AssetQuery): Promise<P
 
 export async function getAsset(db: Kysely<Database>, id: string): Promise<Asset | undefined> {
   const r = await db.selectFrom('assets').select('doc').where('id', '=', id).executeTakeFirst();
-  return r ? (JSON.parse(r.doc) as Asset) : undefined;
+  if (!r) return undefined;
+  const asset = JSON.parse(r.doc) as Asset;
+  // A store built before peers were named keeps such documents until its next ingest.
+  for (const p of asset.peers) p.name ??= assetIdText(p.asset);
+  return asset;
 }
 
 type Side = 'f.client_key' | 'f.server_key';

@@ -2,13 +2,16 @@
  * One suite, both databases: SQLite always, PostgreSQL in a throwaway database when a server
  * answers (testing/databases.ts says when it skips; CI=true makes its absence a failure).
  */
+
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../capture/analyze.js';
 import type { Endpoint, LineguardEvent } from '../events/types.js';
 import { buildInventory } from '../inventory/assemble.js';
+import { assetLabel } from '../inventory/label.js';
 import { Observations } from '../inventory/observations.js';
 import type { Asset } from '../inventory/types.js';
 import { PLANT, plantCapture } from '../sim/plant.js';
+import { openDatabase } from './connect.js';
 import { openStore, StoreError } from './index.js';
 import { postgresUnavailable, type TestDatabase, testDatabase } from './testing/databases.js';
 import { flow, later, op, sighting } from './testing/events.js';
@@ -261,7 +264,34 @@ for (const dialect of ['sqlite', 'postgres'] as const satisfies Dialect[]) {
           .length,
       );
       expect(plc.peers.map((p) => p.asset)).toContain(HMI);
+      expect(plc.peers.find((p) => p.asset === HMI)!.name).toBe(assetLabel((await store.getAsset(HMI))!));
       expect(await store.getAsset('mac:00:00:00:00:00:00')).toBeUndefined();
+    });
+
+    it('names the peers of an asset document written before peers had names', async () => {
+      const db = await testDatabase(dialect);
+      const store = await openStore(db.options);
+      opened.push({ store, db });
+      await store.ingest(plant);
+      const raw = await openDatabase(db.options);
+      try {
+        const row = await raw.db
+          .selectFrom('assets')
+          .select('doc')
+          .where('id', '=', PLC)
+          .executeTakeFirstOrThrow();
+        const doc = JSON.parse(row.doc) as { peers: { name?: string }[] };
+        for (const p of doc.peers) delete p.name;
+        await raw.db
+          .updateTable('assets')
+          .set({ doc: JSON.stringify(doc) })
+          .where('id', '=', PLC)
+          .execute();
+      } finally {
+        await raw.db.destroy();
+      }
+      const plc = (await store.getAsset(PLC))!;
+      expect(plc.peers.find((p) => p.asset === HMI)!.name).toBe(HMI.slice(HMI.indexOf(':') + 1));
     });
 
     it('folds flows and operations per asset pair, in either direction, from the events', async () => {
