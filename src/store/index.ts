@@ -66,9 +66,16 @@ async function ingest(
     }
     await flush();
   } catch (e) {
-    // The batches committed so far stay; the inventory should say so before the error goes up
-    // (if even that fails, the next open finds it stale and rebuilds it).
+    // The batches committed so far stay, under their ingest (left unfinished); the inventory
+    // should say so before the error goes up (if even that fails, the next open finds it stale
+    // and rebuilds it). An ingest that committed nothing leaves no trace, not even its row.
     if (batches > 0) await rebuildInventory(db, dialect).catch(() => undefined);
+    else
+      await db
+        .deleteFrom('ingests')
+        .where('id', '=', id)
+        .execute()
+        .catch(() => undefined);
     throw e;
   }
   // Nothing committed and nothing left unbuilt: the inventory stands as it is.

@@ -485,6 +485,46 @@ for (const dialect of ['sqlite', 'postgres'] as const satisfies Dialect[]) {
       expect(await store.flows(`mac:${c.mac}`)).toHaveLength(20);
     });
 
+    it('leaves no trace of an ingest refused before its first batch', async () => {
+      const db = await testDatabase(dialect);
+      const store = await openStore(db.options);
+      opened.push({ store, db });
+      await store.ingest(plant);
+      const raw = await openDatabase(db.options);
+      try {
+        const count = async () =>
+          Number(
+            (
+              await raw.db
+                .selectFrom('ingests')
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
+          );
+        const before = await count();
+        const bad = flow(
+          'bad',
+          { ip: '10.1.0.10', port: 40000 },
+          { ip: '10.2.1.1', port: 502 },
+          { first: Number.NaN },
+        );
+        await expect(store.ingest([bad])).rejects.toMatchObject({ code: 'invalid', field: 'events[0]' });
+        expect(await count()).toBe(before);
+        // One that committed a batch first keeps its row, unfinished, beside its data.
+        const ok = flow('bad', { ip: '10.1.0.10', port: 40000 }, { ip: '10.2.0.1', port: 502 });
+        await expect(store.ingest([ok, bad], { batchSize: 1 })).rejects.toMatchObject({ field: 'events[1]' });
+        const rows = await raw.db
+          .selectFrom('ingests')
+          .select(['finished', 'events'])
+          .orderBy('id')
+          .execute();
+        expect(rows).toHaveLength(before + 1);
+        expect(rows.at(-1)).toMatchObject({ finished: null });
+      } finally {
+        await raw.db.destroy();
+      }
+    });
+
     it('stores NUL and other odd characters from packets the same way on both databases', async () => {
       const store = await fresh();
       await store.ingest([
