@@ -1,7 +1,7 @@
 /**
- * `--gateway-config FILE`: the Modbus, S7 and TCP listeners `lineguard serve` opens in front of
- * the plant's assets. The file is read and checked whole before anything starts; each listener
- * maps onto the gateway's own `listenModbus`/`listenS7`/`listenTcp`, its upstream onto the
+ * `--gateway-config FILE`: the Modbus, S7, EtherNet/IP and TCP listeners `lineguard serve` opens
+ * in front of the plant's assets. The file is read and checked whole before anything starts; each
+ * listener maps onto the gateway's own `listenModbus`/`listenS7`/`listenEnip`/`listenTcp`, its upstream onto the
  * asset's record in the gateway's directory (added when the asset is new).
  */
 import { readFileSync } from 'node:fs';
@@ -44,7 +44,7 @@ const security = z.discriminatedUnion('mode', [
 ]);
 
 const listener = z.strictObject({
-  protocol: z.enum(['modbus', 's7', 'tcp']),
+  protocol: z.enum(['modbus', 's7', 'enip', 'tcp']),
   asset: idSchema,
   listen: z.strictObject({ host, port: z.number().int().min(0).max(65535) }),
   upstream: z.strictObject({ host, port: z.number().int().min(1).max(65535) }),
@@ -60,7 +60,7 @@ const gatewayConfig = z.strictObject({ listeners: z.array(listener).max(256) }).
       ctx.addIssue({
         code: 'custom',
         path: ['listeners', i, 'onDeny'],
-        message: 'a tcp relay decides at connect only; onDeny is for modbus and s7',
+        message: 'a tcp relay decides at connect only; onDeny is for modbus, s7 and enip',
       });
     const upstream = `${l.upstream.host}:${l.upstream.port}`;
     const before = seen.get(l.asset);
@@ -145,6 +145,7 @@ function start(gw: AccessGateway, l: ListenerEntry): Promise<GatewayListener> {
   const onDeny = l.onDeny !== undefined ? { onDeny: l.onDeny } : {};
   if (l.protocol === 'modbus') return gw.listenModbus({ ...base, ...onDeny });
   if (l.protocol === 's7') return gw.listenS7({ ...base, ...onDeny });
+  if (l.protocol === 'enip') return gw.listenEnip({ ...base, ...onDeny });
   return gw.listenTcp(base);
 }
 

@@ -120,7 +120,7 @@ export function buildProgram(): Command {
     )
     .option(
       '--gateway-config <file>',
-      "the access gateway's Modbus, S7 and TCP listeners (JSON; env LINEGUARD_GATEWAY_CONFIG)",
+      "the access gateway's Modbus, S7, EtherNet/IP and TCP listeners (JSON; env LINEGUARD_GATEWAY_CONFIG)",
     )
     .option(
       '--trust-proxy <addresses>',
