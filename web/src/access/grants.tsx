@@ -14,7 +14,9 @@ import type { AccessAsset, AccessMe, Grant, Items } from './types.js';
 const ACTIONS: Record<string, string[]> = {
   modbus: ['modbus:read', 'modbus:write'],
   s7: ['s7:read', 's7:write', 's7:program', 's7:control'],
-  enip: ['enip:read', 'enip:write'],
+  // A CIP connection (Forward Open/Close) is `enip:other`, as the analyzer classifies it: most
+  // EtherNet/IP clients open one before they read.
+  enip: ['enip:read', 'enip:write', 'enip:program', 'enip:control', 'enip:identify', 'enip:other'],
   tcp: [],
 };
 const HOUR = 3600_000;

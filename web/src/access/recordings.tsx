@@ -1,4 +1,4 @@
-/** Recorded sessions: the list, and one session's operations (Modbus, S7) or byte chunks (relays). */
+/** Recorded sessions: the list, and one session's operations (Modbus, S7, EtherNet/IP) or byte chunks (relays). */
 import { bytes, dateTime } from '../lib/format.js';
 import { routeHref } from '../lib/route.js';
 import { useApi } from '../lib/use-api.js';
