@@ -74,11 +74,13 @@ export abstract class ProxySession implements LiveSession {
   /** Operations tracked for their results at once; a client pipelining more is recorded without results. */
   protected readonly maxPending: number = 0;
 
+  /** The protocol's name in the recording, the audit log and the session list. */
+  abstract readonly protocol: string;
+
   constructor(
     protected readonly deps: SessionDeps,
     protected readonly principal: Principal,
     protected readonly asset: Asset,
-    readonly protocol: string,
     protected readonly client: Socket,
   ) {
     this.startedAt = deps.clock();
@@ -313,5 +315,21 @@ export abstract class ProxySession implements LiveSession {
 
   get isEnded(): boolean {
     return this.ended;
+  }
+}
+
+/** What a refused operation gets: the error answer the asset itself would give, or nothing. */
+export type DenyMode = 'exception' | 'drop';
+
+/** A session that decides operation by operation (Modbus, S7, EtherNet/IP), answering refusals per `denyMode`. */
+export abstract class OperationSession extends ProxySession {
+  constructor(
+    deps: SessionDeps,
+    principal: Principal,
+    asset: Asset,
+    client: Socket,
+    protected readonly denyMode: DenyMode,
+  ) {
+    super(deps, principal, asset, client);
   }
 }

@@ -6,6 +6,7 @@
  * the library speaks no TLS, and a local TLS wrapper is how such a client reaches one.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { trackedServer } from './asset-server.js';
 
 export const ENIP_PORT = 44818;
 
@@ -52,20 +53,13 @@ export interface TlsFront {
  * connection to the gateway): either side closing closes the other.
  */
 export async function tlsFront(open: () => Promise<Socket>): Promise<TlsFront> {
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
+  const { server, close } = trackedServer((client) => {
     client.pause();
-    sockets.add(client);
-    client.on('error', () => client.destroy());
-    client.once('close', () => sockets.delete(client));
     open().then(
       (up) => {
-        sockets.add(up);
+        if (client.destroyed) return void up.destroy();
         up.on('error', () => up.destroy());
-        up.once('close', () => {
-          sockets.delete(up);
-          client.destroy();
-        });
+        up.once('close', () => client.destroy());
         client.once('close', () => up.destroy());
         client.pipe(up);
         up.pipe(client);
@@ -74,13 +68,5 @@ export async function tlsFront(open: () => Promise<Socket>): Promise<TlsFront> {
       () => client.destroy(),
     );
   });
-  const host = await listenOnFreeLoopback(server);
-  return {
-    host,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of sockets) s.destroy();
-      }),
-  };
+  return { host: await listenOnFreeLoopback(server), close };
 }

@@ -5,7 +5,7 @@
  * Multiple Service Packet and Identity Get_Attributes_All. Replies are built with the project's
  * EtherNet/IP builders; every CIP service that reached it is logged.
  */
-import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import {
   cipResponse,
   encap,
@@ -26,6 +26,7 @@ import {
 import { Class, Command, GeneralStatus, HEADER_LEN, Item, Service } from '../../protocols/enip/consts.js';
 import { locateSendData, measureEncap, type SendDataSpan } from '../../protocols/enip/parse.js';
 import { StreamFramer } from '../../protocols/framer.js';
+import { trackedServer } from './asset-server.js';
 
 /** CIP data types (1756-PM020): DINT and INT, the two the simulator's tags use. */
 export const DINT = 0xc4;
@@ -81,22 +82,9 @@ export async function enipSimulator(): Promise<EnipSimulator> {
     commands: [],
     writes: 0,
   };
-  const open = new Set<Socket>();
-  const server: Server = createServer((s) => {
-    open.add(s);
-    s.once('close', () => open.delete(s));
-    s.on('error', () => s.destroy());
-    serve(sim, s);
-  });
+  const { server, close } = trackedServer((s) => serve(sim, s));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return Object.assign(sim, {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const s of open) s.destroy();
-      }),
-  });
+  return Object.assign(sim, { port: (server.address() as AddressInfo).port, close });
 }
 
 function serve(sim: Omit<EnipSimulator, 'port' | 'close'>, s: Socket): void {

@@ -80,3 +80,23 @@ export async function deviceCsr(cn: string): Promise<{ csrPem: string; keyPem: s
   const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64')}\n-----END PRIVATE KEY-----\n`;
   return { csrPem: csr.toString('pem'), keyPem };
 }
+
+/** A grant `user` asked for (on `plc1` unless told) and `anna` approved, from now for `ms`. */
+export async function approvedGrant(
+  gw: AccessGateway,
+  user: string,
+  actions: string[],
+  ms: number,
+  assets: string[] = ['plc1'],
+): Promise<{ id: string; endsAt: number }> {
+  const now = Date.now();
+  const g = await gw.grants.request(user, {
+    assets,
+    actions,
+    startsAt: now,
+    endsAt: now + ms,
+    reason: 'maintenance',
+  });
+  await gw.grants.approve(g.id, 'anna');
+  return g;
+}

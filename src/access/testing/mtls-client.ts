@@ -8,7 +8,7 @@ import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import type { CertRecord } from '../ca/ca.js';
 import type { AccessGateway } from '../gateway.js';
 import type { GatewayListener } from '../proxy/listener.js';
-import { deviceCsr } from './gateway.js';
+import { deviceCsr, seedPlant, type TestGateway, testGateway } from './gateway.js';
 
 export interface DeviceCert {
   cert: CertRecord;
@@ -76,4 +76,47 @@ export function closed(s: Socket): Promise<number> {
   return new Promise((resolve) =>
     s.destroyed ? resolve(Date.now()) : s.once('close', () => resolve(Date.now())),
   );
+}
+
+/**
+ * `request` tried with a certificate that expired an hour's validity ago and with one from
+ * another gateway's CA: how each attempt ended, and the details of the refusals audited since.
+ */
+export async function certificateRefusals(
+  gw: AccessGateway,
+  l: GatewayListener,
+  request: Buffer,
+): Promise<{ expired: string; foreign: string; audited: string[] }> {
+  const hour = 3600_000;
+  const expiredCert = await deviceCert(gw, { notBefore: Date.now() - 10 * hour, validityMs: hour });
+  const expired = await tryRequest(l, gw.ca.certPem, expiredCert, request);
+  const other = await testGateway();
+  let foreign: string;
+  try {
+    await seedPlant(other.gw);
+    foreign = await tryRequest(l, gw.ca.certPem, await deviceCert(other.gw), request);
+  } finally {
+    await other.cleanup();
+  }
+  const audited = (await gw.audit.list({ type: 'access.connect.refused', limit: 20 })).map((e) =>
+    String(e.data.detail),
+  );
+  return { expired, foreign, audited };
+}
+
+export interface MtlsPlant {
+  t: TestGateway;
+  listener: GatewayListener;
+  sam: DeviceCert;
+}
+
+/** A test gateway with the test plant (`plc1` at 127.0.0.1:`port`), the listener `listen` opens, and Sam's certificate. */
+export async function mtlsPlant(
+  port: number,
+  protocol: 'modbus' | 's7' | 'enip',
+  listen: (gw: AccessGateway) => Promise<GatewayListener>,
+): Promise<MtlsPlant> {
+  const t = await testGateway();
+  await seedPlant(t.gw, { host: '127.0.0.1', port, protocol });
+  return { t, listener: await listen(t.gw), sam: await deviceCert(t.gw) };
 }

@@ -6,21 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyzeBytes } from '../../../capture/analyze.js';
-import {
-  cipRequest,
-  cipResponse,
-  forwardClose,
-  forwardOpen,
-  logical,
-  multipleRequest,
-  portSegment,
-  readTag,
-  registerSession,
-  sendRRData,
-  sendUnitData,
-  unconnectedSend,
-  writeTag,
-} from '../../../protocols/enip/build.js';
+import * as build from '../../../protocols/enip/build.js';
 import { parseCipResponse } from '../../../protocols/enip/cip.js';
 import { Command, Item, Service } from '../../../protocols/enip/consts.js';
 import { locateSendData, parseEncap, type SendDataSpan } from '../../../protocols/enip/parse.js';
@@ -33,9 +19,9 @@ import { DINT } from '../../testing/enip-plc.js';
 import { type CipOp, classifyCip } from './classify.js';
 import { connectedDenial, PRIVILEGE_VIOLATION, unconnectedDenial } from './reply.js';
 
-const slot0 = portSegment(1, 0);
+const slot0 = build.portSegment(1, 0);
 const conn = { otId: 0x007c0b01, toId: 0x80fe0028, serial: 0x0102, vendor: 1, origSerial: 0x00c0ffee };
-const connPath = Buffer.concat([slot0, logical({ cls: 2, inst: 1 })]);
+const connPath = Buffer.concat([slot0, build.logical({ cls: 2, inst: 1 })]);
 const dint = (v: number) => {
   const b = Buffer.alloc(4);
   b.writeInt32LE(v, 0);
@@ -44,65 +30,77 @@ const dint = (v: number) => {
 
 /** Real requests and the actions they are decided as. */
 const CASES: [string, Buffer, string[]][] = [
-  ['Read Tag', readTag('Line1.Speed'), ['enip:read']],
-  ['Write Tag', writeTag('Line1.Setpoint', DINT, dint(7)), ['enip:write']],
+  ['Read Tag', build.readTag('Line1.Speed'), ['enip:read']],
+  ['Write Tag', build.writeTag('Line1.Setpoint', DINT, dint(7)), ['enip:write']],
   [
     'Multiple Service Packet of a read and a write',
-    multipleRequest([readTag('A'), writeTag('B', DINT, dint(1))]),
+    build.multipleRequest([build.readTag('A'), build.writeTag('B', DINT, dint(1))]),
     ['enip:read', 'enip:write'],
   ],
-  ['Unconnected Send carrying a Read Tag', unconnectedSend(readTag('Speed'), slot0), ['enip:read']],
+  [
+    'Unconnected Send carrying a Read Tag',
+    build.unconnectedSend(build.readTag('Speed'), slot0),
+    ['enip:read'],
+  ],
   [
     'Unconnected Send carrying a Multiple Service Packet',
-    unconnectedSend(multipleRequest([readTag('A'), readTag('B')]), slot0),
+    build.unconnectedSend(build.multipleRequest([build.readTag('A'), build.readTag('B')]), slot0),
     ['enip:read', 'enip:read'],
   ],
-  ['Forward Open', forwardOpen(conn, connPath), ['enip:other']],
-  ['Forward Close', forwardClose(conn, connPath), ['enip:other']],
+  ['Forward Open', build.forwardOpen(conn, connPath), ['enip:other']],
+  ['Forward Close', build.forwardClose(conn, connPath), ['enip:other']],
   [
     'Identity Get_Attributes_All',
-    cipRequest(Service.GET_ATTRIBUTES_ALL, logical({ cls: 1, inst: 1 })),
+    build.cipRequest(Service.GET_ATTRIBUTES_ALL, build.logical({ cls: 1, inst: 1 })),
     ['enip:identify'],
   ],
   [
     'Identity Get_Attribute_Single',
-    cipRequest(Service.GET_ATTRIBUTE_SINGLE, logical({ cls: 1, inst: 1, attr: 7 })),
+    build.cipRequest(Service.GET_ATTRIBUTE_SINGLE, build.logical({ cls: 1, inst: 1, attr: 7 })),
     ['enip:read'],
   ],
   [
     'Stop (mode change to program)',
-    cipRequest(Service.STOP, logical({ cls: 0x8e, inst: 1 })),
+    build.cipRequest(Service.STOP, build.logical({ cls: 0x8e, inst: 1 })),
     ['enip:control'],
   ],
   [
     'Start (mode change to run)',
-    cipRequest(Service.START, logical({ cls: 0x8e, inst: 1 })),
+    build.cipRequest(Service.START, build.logical({ cls: 0x8e, inst: 1 })),
     ['enip:control'],
   ],
-  ['Reset', cipRequest(Service.RESET, logical({ cls: 1, inst: 1 })), ['enip:control']],
+  ['Reset', build.cipRequest(Service.RESET, build.logical({ cls: 1, inst: 1 })), ['enip:control']],
   [
     'Set_Attribute_List on the wall clock',
-    cipRequest(0x04, logical({ cls: 0x8b, inst: 1 }), Buffer.from([1, 0, 6, 0, 1, 2, 3, 4, 5, 6, 7, 8])),
+    build.cipRequest(
+      0x04,
+      build.logical({ cls: 0x8b, inst: 1 }),
+      Buffer.from([1, 0, 6, 0, 1, 2, 3, 4, 5, 6, 7, 8]),
+    ),
     ['enip:control'],
   ],
   [
     'Create (program download)',
-    cipRequest(Service.CREATE, logical({ cls: 0x6c, inst: 744 })),
+    build.cipRequest(Service.CREATE, build.logical({ cls: 0x6c, inst: 744 })),
     ['enip:program'],
   ],
   [
     'Download block (0x50)',
-    cipRequest(0x50, logical({ cls: 0x6a, inst: 0x1bfa }), Buffer.alloc(8)),
+    build.cipRequest(0x50, build.logical({ cls: 0x6a, inst: 0x1bfa }), Buffer.alloc(8)),
     ['enip:program'],
   ],
   [
     'File object Initiate Upload',
-    cipRequest(0x4b, logical({ cls: 0x37, inst: 1 }), Buffer.from([0xf4, 1, 0, 0])),
+    build.cipRequest(0x4b, build.logical({ cls: 0x37, inst: 1 }), Buffer.from([0xf4, 1, 0, 0])),
     ['enip:program'],
   ],
   [
     'Set_Attribute_Single',
-    cipRequest(Service.SET_ATTRIBUTE_SINGLE, logical({ cls: 0xf5, inst: 1, attr: 6 }), Buffer.alloc(4)),
+    build.cipRequest(
+      Service.SET_ATTRIBUTE_SINGLE,
+      build.logical({ cls: 0xf5, inst: 1, attr: 6 }),
+      Buffer.alloc(4),
+    ),
     ['enip:write'],
   ],
 ];
@@ -119,19 +117,19 @@ describe('EtherNet/IP proxy: CIP requests as policy actions', () => {
   });
 
   it('gives targets policies can name: tags by name, objects by class and instance', () => {
-    expect(classified(readTag('Program:Main.Total[3]'))[0]).toMatchObject({
+    expect(classified(build.readTag('Program:Main.Total[3]'))[0]).toMatchObject({
       code: '0x4c',
       text: 'Program:Main.Total[3]',
       target: { space: 'Program:Main.Total[3]', start: -1, end: -1 },
     });
-    const [routed] = classified(unconnectedSend(writeTag('Speed', DINT, dint(1)), slot0));
+    const [routed] = classified(build.unconnectedSend(build.writeTag('Speed', DINT, dint(1)), slot0));
     expect(routed).toMatchObject({
       kind: 'write',
       text: 'Speed via port 1 link 0',
       target: { space: 'Speed' },
     });
     expect(
-      classified(cipRequest(Service.GET_ATTRIBUTES_ALL, logical({ cls: 1, inst: 1 })))[0]!.target,
+      classified(build.cipRequest(Service.GET_ATTRIBUTES_ALL, build.logical({ cls: 1, inst: 1 })))[0]!.target,
     ).toEqual({
       unit: -1,
       space: 'class:0x01',
@@ -139,7 +137,7 @@ describe('EtherNet/IP proxy: CIP requests as policy actions', () => {
       end: 1,
     });
     // A connection is decided by the object its path leads to (here the Message Router).
-    expect(classified(forwardOpen(conn, connPath))[0]).toMatchObject({
+    expect(classified(build.forwardOpen(conn, connPath))[0]).toMatchObject({
       target: { space: 'class:0x02', start: 1 },
       conn: { open: true, triad: { serial: conn.serial, origSerial: conn.origSerial } },
     });
@@ -150,12 +148,12 @@ describe('EtherNet/IP proxy: CIP requests as policy actions', () => {
     const plc: Host = { mac: '00:00:bc:3e:eb:e4', ip: '10.0.1.20' };
     const s = new TcpSession(ews, plc, 51000, 44818).open();
     const session = 0x11020100;
-    s.send(registerSession()).reply(registerSession({ session }));
+    s.send(build.registerSession()).reply(build.registerSession({ session }));
     const proxy: [string, string, string | undefined][] = [];
     CASES.forEach(([, cip], i) => {
       // Each unconnected, each with its own sender context, each answered.
-      s.send(sendRRData(cip, { session, context: i + 1 })).reply(
-        sendRRData(cipResponse(cip[0]!, 0x08), { session, context: i + 1 }),
+      s.send(build.sendRRData(cip, { session, context: i + 1 })).reply(
+        build.sendRRData(build.cipResponse(cip[0]!, 0x08), { session, context: i + 1 }),
       );
       for (const o of classified(cip)) proxy.push([o.kind, o.code, o.text === '' ? undefined : o.text]);
     });
@@ -169,7 +167,7 @@ describe('EtherNet/IP proxy: CIP requests as policy actions', () => {
   });
 
   it('names a Forward Close by the ids its Forward Open got, as the analyzer does', () => {
-    const fc = forwardClose(conn, connPath);
+    const fc = build.forwardClose(conn, connPath);
     const c = classifyCip(fc, 0, fc.length, (t) => (t.serial === conn.serial ? conn : undefined));
     expect(c.ok && c.ops[0]).toMatchObject({
       kind: 'other',
@@ -180,14 +178,14 @@ describe('EtherNet/IP proxy: CIP requests as policy actions', () => {
   });
 
   it('refuses what it cannot read', () => {
-    const truncatedPath = Buffer.from(readTag('Speed'));
+    const truncatedPath = Buffer.from(build.readTag('Speed'));
     truncatedPath[1] = 20; // 40 path bytes stated, 10 there
-    const badMultiple = multipleRequest([readTag('A'), readTag('B')]);
+    const badMultiple = build.multipleRequest([build.readTag('A'), build.readTag('B')]);
     badMultiple.writeUInt16LE(200, 8); // the second service's offset runs off the packet
-    const truncatedInner = unconnectedSend(readTag('Speed'), slot0);
+    const truncatedInner = build.unconnectedSend(build.readTag('Speed'), slot0);
     truncatedInner[11] = 9; // the carried Read Tag states a 9-word path
-    const badForwardOpen = forwardOpen(conn, connPath).subarray(0, 30);
-    const reply = cipResponse(Service.READ_TAG, 0);
+    const badForwardOpen = build.forwardOpen(conn, connPath).subarray(0, 30);
+    const reply = build.cipResponse(Service.READ_TAG, 0);
     for (const [bytes, why] of [
       [truncatedPath, /bad_cip: path of 40 bytes, 10 present/],
       [badMultiple, /bad_multiple/],
@@ -237,7 +235,9 @@ describe('EtherNet/IP proxy: the denial', () => {
     const plc: Host = { mac: '00:00:bc:3e:eb:e4', ip: '10.0.1.20' };
     const s = new TcpSession(ews, plc, 51001, 44818).open();
     const context = (BigInt(envelope.context1) << 32n) | BigInt(envelope.context0);
-    s.send(sendRRData(writeTag('Speed', DINT, dint(1)), { session: envelope.session, context })).reply(r);
+    s.send(
+      build.sendRRData(build.writeTag('Speed', DINT, dint(1)), { session: envelope.session, context }),
+    ).reply(r);
     s.close();
     const ops = operations((await analyzeBytes(writePcap(s.frames))).events);
     expect(ops.map((o) => [o.op, o.code, o.target, o.ok])).toEqual([['write', '0x4d', 'Speed', false]]);
@@ -258,7 +258,7 @@ describe('EtherNet/IP proxy: the denial', () => {
       msg: { service: Service.MULTIPLE_SERVICE_PACKET, status: 0x0f },
     });
     expect(r).toEqual(
-      sendUnitData(conn.toId, 0x1234, cipResponse(Service.MULTIPLE_SERVICE_PACKET, 0x0f), {
+      build.sendUnitData(conn.toId, 0x1234, build.cipResponse(Service.MULTIPLE_SERVICE_PACKET, 0x0f), {
         session: envelope.session,
         context: (BigInt(envelope.context1) << 32n) | BigInt(envelope.context0),
       }),

@@ -10,6 +10,7 @@
  */
 import type { OpKind } from '../../../events/types.js';
 import {
+  type CipRequest,
   type ConnectionTriad,
   type Epath,
   parseCipRequest,
@@ -69,41 +70,38 @@ export function classifyCip(
 ): CipClassification {
   const r = parseCipRequest(buf, off, len);
   if (!r.ok) return fail(`${r.code}: ${r.detail}`);
-  let { service, path, dataOff, dataLen } = r.msg;
+  let req = r.msg;
   let route: string | undefined;
-  if (service === Service.UNCONNECTED_SEND && path.cls === Class.CONNECTION_MANAGER) {
-    const u = parseUnconnectedSend(buf, dataOff, dataLen);
+  if (req.service === Service.UNCONNECTED_SEND && req.path.cls === Class.CONNECTION_MANAGER) {
+    const u = parseUnconnectedSend(buf, req.dataOff, req.dataLen);
     if (!u.ok) return fail(`${u.code}: ${u.detail}`);
     const inner = parseCipRequest(buf, u.msg.msgOff, u.msg.msgLen);
     if (!inner.ok) return fail(`Unconnected Send carrying ${inner.code}: ${inner.detail}`);
     route = u.msg.route.route;
-    ({ service, path, dataOff, dataLen } = inner.msg);
+    req = inner.msg;
   }
-  if (service !== Service.MULTIPLE_SERVICE_PACKET) {
-    const op = operation(buf, service, path, dataOff, dataLen, route, connection);
-    return typeof op === 'string' ? fail(op) : { ok: true, ops: [op], replyService: service, multi: false };
+  if (req.service !== Service.MULTIPLE_SERVICE_PACKET) {
+    const op = operation(buf, req, route, connection);
+    return typeof op === 'string'
+      ? fail(op)
+      : { ok: true, ops: [op], replyService: req.service, multi: false };
   }
-  const m = parseMultiple(buf, dataOff, dataLen);
+  const m = parseMultiple(buf, req.dataOff, req.dataLen);
   if (!m.ok) return fail(`${m.code}: ${m.detail}`);
   const ops: CipOp[] = [];
   for (let i = 0; i < m.msg.length; i += 2) {
     const sub = parseCipRequest(buf, m.msg[i]!, m.msg[i + 1]!);
-    if (!sub.ok) return fail(`service ${i / 2 + 1} of a Multiple Service Packet: ${sub.code}: ${sub.detail}`);
-    const s = sub.msg;
-    const op = operation(buf, s.service, s.path, s.dataOff, s.dataLen, route, connection);
+    const op = sub.ok ? operation(buf, sub.msg, route, connection) : `${sub.code}: ${sub.detail}`;
     if (typeof op === 'string') return fail(`service ${i / 2 + 1} of a Multiple Service Packet: ${op}`);
     ops.push(op);
   }
-  return { ok: true, ops, replyService: service, multi: true };
+  return { ok: true, ops, replyService: req.service, multi: true };
 }
 
 /** One service as an operation (the analyzer's `subOp`), or why its data cannot be read. */
 function operation(
   buf: Buffer,
-  service: number,
-  path: Epath,
-  dataOff: number,
-  dataLen: number,
+  { service, path, dataOff, dataLen }: CipRequest,
   route: string | undefined,
   connection: ConnectionLookup,
 ): CipOp | string {

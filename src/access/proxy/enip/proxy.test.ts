@@ -26,8 +26,15 @@ import {
 } from '../../../protocols/enip/parse.js';
 import { type TlsFront, tlsFront } from '../../testing/enip-client.js';
 import { DINT, type EnipSimulator, enipSimulator } from '../../testing/enip-plc.js';
-import { seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
-import { type DeviceCert, deviceCert, tlsTo, tryRequest } from '../../testing/mtls-client.js';
+import { FramedClient } from '../../testing/framed-client.js';
+import { approvedGrant, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
+import {
+  certificateRefusals,
+  type DeviceCert,
+  mtlsPlant,
+  tlsTo,
+  tryRequest,
+} from '../../testing/mtls-client.js';
 import type { GatewayListener } from '../listener.js';
 
 const HOUR = 3600_000;
@@ -56,10 +63,9 @@ describe('EtherNet/IP proxy over mTLS, with st-ethernet-ip', () => {
 
   beforeAll(async () => {
     sim = await enipSimulator();
-    t = await testGateway();
-    await seedPlant(t.gw, { host: '127.0.0.1', port: sim.port, protocol: 'enip' });
-    listener = await t.gw.listenEnip({ asset: 'plc1', port: 0, security: { mode: 'mtls' } });
-    sam = await deviceCert(t.gw);
+    ({ t, listener, sam } = await mtlsPlant(sim.port, 'enip', (gw) =>
+      gw.listenEnip({ asset: 'plc1', port: 0, security: { mode: 'mtls' } }),
+    ));
     front = await tlsFront(() => tlsTo(listener, t.gw.ca.certPem, sam));
   }, 30_000);
   afterAll(async () => {
@@ -68,18 +74,7 @@ describe('EtherNet/IP proxy over mTLS, with st-ethernet-ip', () => {
     await sim.close();
   });
 
-  async function grant(actions: string[], ms: number): Promise<{ id: string; endsAt: number }> {
-    const now = Date.now();
-    const g = await t.gw.grants.request('sam', {
-      assets: ['plc1'],
-      actions,
-      startsAt: now,
-      endsAt: now + ms,
-      reason: 'maintenance',
-    });
-    await t.gw.grants.approve(g.id, 'anna');
-    return g;
-  }
+  const grant = (actions: string[], ms: number) => approvedGrant(t.gw, 'sam', actions, ms);
 
   async function ops(sessionId: string) {
     await t.gw.recorder.flush();
@@ -212,49 +207,23 @@ describe('EtherNet/IP proxy over mTLS, with st-ethernet-ip', () => {
   it('refuses expired and unknown client certificates', async () => {
     await grant(['enip:read'], HOUR);
     const commands = sim.commands.length;
-    const expired = await deviceCert(t.gw, { notBefore: Date.now() - 10 * HOUR, validityMs: HOUR });
-    expect(await tryRequest(listener, t.gw.ca.certPem, expired, registerSession())).not.toBe('answered');
-    const other = await testGateway();
-    try {
-      await seedPlant(other.gw);
-      const foreign = await deviceCert(other.gw);
-      expect(await tryRequest(listener, t.gw.ca.certPem, foreign, registerSession())).not.toBe('answered');
-    } finally {
-      await other.cleanup();
-    }
+    const r = await certificateRefusals(t.gw, listener, registerSession());
+    expect(r.expired).not.toBe('answered');
+    expect(r.foreign).not.toBe('answered');
     expect(await tryRequest(listener, t.gw.ca.certPem, sam, registerSession())).toBe('answered');
-    const refused = (await t.gw.audit.list({ type: 'access.connect.refused', limit: 20 })).map((e) =>
-      String(e.data.detail),
-    );
-    expect(refused.some((d) => /CERT_HAS_EXPIRED/.test(d))).toBe(true);
-    expect(refused.some((d) => /UNABLE_TO_VERIFY_LEAF_SIGNATURE/.test(d))).toBe(true);
+    expect(r.audited.some((d) => /CERT_HAS_EXPIRED/.test(d))).toBe(true);
+    expect(r.audited.some((d) => /UNABLE_TO_VERIFY_LEAF_SIGNATURE/.test(d))).toBe(true);
     // Only the accepted certificate's RegisterSession reached the target.
     expect(sim.commands.slice(commands)).toEqual([Command.REGISTER_SESSION]);
   });
 });
 
-/** A raw client reading whole encapsulation messages. */
-class EnipClient {
-  private rest = Buffer.alloc(0);
-  private readonly waiters: ((b: Buffer) => void)[] = [];
-  private readonly messages: Buffer[] = [];
-  readonly closed: Promise<void>;
+/** A raw EtherNet/IP client on a registered session. */
+class EnipClient extends FramedClient {
   session = 0;
 
-  constructor(readonly socket: Socket) {
-    this.closed = new Promise((r) => socket.once('close', () => r()));
-    socket.on('data', (c: Buffer) => {
-      this.rest = Buffer.concat([this.rest, c]);
-      for (;;) {
-        const len = measureEncap(this.rest, 0, this.rest.length);
-        if (len <= 0 || this.rest.length < len) return;
-        const m = this.rest.subarray(0, len);
-        this.rest = this.rest.subarray(len);
-        const w = this.waiters.shift();
-        if (w) w(m);
-        else this.messages.push(m);
-      }
-    });
+  constructor(socket: Socket) {
+    super(socket, measureEncap);
   }
 
   static async open(port: number): Promise<EnipClient> {
@@ -267,23 +236,6 @@ class EnipClient {
     const reply = await c.next();
     c.session = reply.readUInt32LE(4);
     return c;
-  }
-
-  next(ms = 2000): Promise<Buffer> {
-    const m = this.messages.shift();
-    if (m) return Promise.resolve(m);
-    return new Promise((resolve, reject) => {
-      const waiter = (b: Buffer) => {
-        clearTimeout(timer);
-        resolve(b);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error('no reply'));
-      }, ms);
-      this.waiters.push(waiter);
-      this.socket.once('close', () => reject(new Error('closed')));
-    });
   }
 
   /** An unconnected request and its reply's CIP part: service, general status, the header's context. */

@@ -27,12 +27,9 @@ import { CODE, commandCode, withConnectionIds } from '../../../protocols/enip/de
 import { hex, locateSendData, measureEncap, type SendDataSpan } from '../../../protocols/enip/parse.js';
 import { Connections } from '../../../protocols/enip/pending.js';
 import { StreamFramer } from '../../../protocols/framer.js';
-import type { Asset } from '../../directory/directory.js';
 import { type ActionId, operationAction } from '../../policy/actions.js';
 import { type Decision, NO_TARGET } from '../../policy/decision.js';
-import type { Principal } from '../identity.js';
-import type { DenyMode } from '../modbus/proxy.js';
-import { type GroupOp, malformed, type PendingOp, ProxySession, type SessionDeps } from '../session.js';
+import { type GroupOp, malformed, OperationSession, type PendingOp } from '../session.js';
 import { type CipOp, classifyCip } from './classify.js';
 import { connectedDenial, type RequestEnvelope, unconnectedDenial } from './reply.js';
 
@@ -73,9 +70,26 @@ function statusResult(status: number, ext: number): string {
   return ext < 0 ? `status 0x${hex(status, 2)}` : `status 0x${hex(status, 2)}/0x${hex(ext, 4)}`;
 }
 
-export class EnipSession extends ProxySession {
-  private readonly fromClient: StreamFramer;
-  private readonly fromAsset: StreamFramer;
+export class EnipSession extends OperationSession {
+  readonly protocol = 'enip';
+  private readonly fromClient = new StreamFramer(
+    measureEncap,
+    (buf, off, len) => this.request(buf, off, len),
+    (error, detail) =>
+      this.refuse(
+        'enip:frame',
+        error === 'invalid'
+          ? `not an encapsulation header (${detail})`
+          : `${detail}, over ${MAX_ENIP_MESSAGE}`,
+      ),
+    MAX_ENIP_MESSAGE,
+  );
+  private readonly fromAsset = new StreamFramer(
+    measureEncap,
+    (buf, off, len) => this.reply(buf, off, len),
+    () => this.end('malformed response from the asset'),
+    MAX_ENIP_MESSAGE,
+  );
   /**
    * The delivery being framed: a message inside it is forwarded as a view of it, one the framer
    * assembled across deliveries is copied (the framer reuses that buffer).
@@ -88,34 +102,6 @@ export class EnipSession extends ProxySession {
   /** Forward Open / Close requests awaiting replies, by request key. */
   private readonly connRequests = new Map<number, { triad: ConnectionTriad; open: boolean }>();
   protected override readonly maxPending = MAX_PENDING;
-
-  constructor(
-    deps: SessionDeps,
-    principal: Principal,
-    asset: Asset,
-    client: Socket,
-    private readonly denyMode: DenyMode,
-  ) {
-    super(deps, principal, asset, 'enip', client);
-    this.fromClient = new StreamFramer(
-      measureEncap,
-      (buf, off, len) => this.request(buf, off, len),
-      (error, detail) =>
-        this.refuse(
-          'enip:frame',
-          error === 'invalid'
-            ? `not an encapsulation header (${detail})`
-            : `${detail}, over ${MAX_ENIP_MESSAGE}`,
-        ),
-      MAX_ENIP_MESSAGE,
-    );
-    this.fromAsset = new StreamFramer(
-      measureEncap,
-      (buf, off, len) => this.reply(buf, off, len),
-      () => this.end('malformed response from the asset'),
-      MAX_ENIP_MESSAGE,
-    );
-  }
 
   open(): void {
     const up = this.connectUpstream();

@@ -12,9 +12,17 @@ import {
   writeSingleRegister,
 } from '../../../protocols/modbus/build.js';
 import { assetServer } from '../../testing/asset-server.js';
-import { seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
+import { approvedGrant, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
 import { type PlcSimulator, plcSimulator } from '../../testing/modbus-plc.js';
-import { closed, type DeviceCert, deviceCert, tlsTo, tryRequest } from '../../testing/mtls-client.js';
+import {
+  certificateRefusals,
+  closed,
+  type DeviceCert,
+  deviceCert,
+  mtlsPlant,
+  tlsTo,
+  tryRequest,
+} from '../../testing/mtls-client.js';
 import type { GatewayListener } from '../listener.js';
 
 const HOUR = 3600_000;
@@ -78,28 +86,16 @@ describe('Modbus/TCP proxy over mTLS', () => {
 
   beforeAll(async () => {
     plc = await plcSimulator();
-    t = await testGateway();
-    await seedPlant(t.gw, { host: '127.0.0.1', port: plc.port });
-    listener = await t.gw.listenModbus({ asset: 'plc1', port: 0, security: { mode: 'mtls' } });
-    sam = await deviceCert(t.gw);
+    ({ t, listener, sam } = await mtlsPlant(plc.port, 'modbus', (gw) =>
+      gw.listenModbus({ asset: 'plc1', port: 0, security: { mode: 'mtls' } }),
+    ));
   }, 30_000);
   afterAll(async () => {
     await t.cleanup();
     await plc.close();
   });
 
-  async function grant(actions: string[], ms: number): Promise<{ id: string; endsAt: number }> {
-    const now = Date.now();
-    const g = await t.gw.grants.request('sam', {
-      assets: ['plc1'],
-      actions,
-      startsAt: now,
-      endsAt: now + ms,
-      reason: 'maintenance',
-    });
-    await t.gw.grants.approve(g.id, 'anna');
-    return g;
-  }
+  const grant = (actions: string[], ms: number) => approvedGrant(t.gw, 'sam', actions, ms);
 
   it('allows reads, denies writes with exception 01, records both', async () => {
     const g = await grant(['modbus:read'], HOUR);
@@ -186,21 +182,11 @@ describe('Modbus/TCP proxy over mTLS', () => {
 
   it('refuses expired and unknown client certificates', async () => {
     await grant(['modbus:read'], HOUR);
-    const expired = await deviceCert(t.gw, { notBefore: Date.now() - 10 * HOUR, validityMs: HOUR });
-    expect(await tryRead(listener, t.gw.ca.certPem, expired)).not.toBe('answered');
-    const other = await testGateway();
-    try {
-      await seedPlant(other.gw);
-      const foreign = await deviceCert(other.gw);
-      expect(await tryRead(listener, t.gw.ca.certPem, foreign)).not.toBe('answered');
-    } finally {
-      await other.cleanup();
-    }
-    const refused = (await t.gw.audit.list({ type: 'access.connect.refused', limit: 20 })).map((e) =>
-      String(e.data.detail),
-    );
-    expect(refused.some((d) => /CERT_HAS_EXPIRED/.test(d))).toBe(true);
-    expect(refused.some((d) => /UNABLE_TO_VERIFY_LEAF_SIGNATURE/.test(d))).toBe(true);
+    const r = await certificateRefusals(t.gw, listener, mbap(1, 1, readRequest(3, 0, 1)));
+    expect(r.expired).not.toBe('answered');
+    expect(r.foreign).not.toBe('answered');
+    expect(r.audited.some((d) => /CERT_HAS_EXPIRED/.test(d))).toBe(true);
+    expect(r.audited.some((d) => /UNABLE_TO_VERIFY_LEAF_SIGNATURE/.test(d))).toBe(true);
     expect(plc.writes).toBe(0);
   });
 

@@ -1,13 +1,3 @@
-/**
- * Modbus/TCP proxy session. Every request ADU from the client is framed by its MBAP header,
- * parsed with the Modbus analyzer's own parser (protocols/modbus/parse.ts) and classified with
- * its op kinds (protocols/modbus/ops.ts), then decided per function code and address range;
- * allowed requests go to the asset unchanged, denied ones are answered with exception 01
- * (illegal function) or dropped, per listener configuration. A malformed or oversized ADU ends
- * the session: the stream cannot be trusted past it. Responses are matched by transaction id
- * to record each operation's result.
- */
-import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { EXCEPTION_BIT, Fc, MAX_MBAP_LENGTH, MBAP_HEADER } from '../../../protocols/modbus/consts.js';
 import { CODE, kindOf, TargetCache } from '../../../protocols/modbus/ops.js';
@@ -17,13 +7,10 @@ import {
   newRequestFields,
   newResponseFields,
 } from '../../../protocols/modbus/parse.js';
-import type { Asset } from '../../directory/directory.js';
 import { type OperationAction, operationAction } from '../../policy/actions.js';
-import type { Principal } from '../identity.js';
-import { malformed, ProxySession, type SessionDeps } from '../session.js';
+import { malformed, OperationSession } from '../session.js';
 import { readHalfTarget, requestTarget } from './targets.js';
 
-export type DenyMode = 'exception' | 'drop';
 
 /** Exception codes (§7): 01 illegal function for a refused operation, 03 for a malformed one. */
 const ILLEGAL_FUNCTION = 1;
@@ -35,7 +22,8 @@ const MAX_PENDING = 256;
 /** The asset's side is read into one buffer per session (room for 60 whole ADUs). */
 const ASSET_READ_BUFFER = 16 * 1024;
 
-export class ModbusSession extends ProxySession {
+export class ModbusSession extends OperationSession {
+  readonly protocol = 'modbus';
   private clientRest: Buffer | null = null;
   private upRest: Buffer | null = null;
   /** Where the asset's bytes are read; undefined while a write to the client still holds it. */
@@ -44,18 +32,7 @@ export class ModbusSession extends ProxySession {
   private readonly res = newResponseFields();
   protected override readonly maxPending = MAX_PENDING;
   private readonly targets = new TargetCache();
-  private readonly clientTls: boolean;
-
-  constructor(
-    deps: SessionDeps,
-    principal: Principal,
-    asset: Asset,
-    client: Socket,
-    private readonly denyMode: DenyMode,
-  ) {
-    super(deps, principal, asset, 'modbus', client);
-    this.clientTls = client instanceof TLSSocket;
-  }
+  private readonly clientTls = this.client instanceof TLSSocket;
 
   open(): void {
     // Read into a buffer of our own (no buffer made and no stream event per read); a new one

@@ -16,38 +16,15 @@ import {
 } from '../../../protocols/s7comm/build.js';
 import { Area, Func } from '../../../protocols/s7comm/consts.js';
 import { parseS7, type S7Pdu } from '../../../protocols/s7comm/parse.js';
+import { FramedClient } from '../../testing/framed-client.js';
 import { seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
 import { type S7Simulator, s7Simulator } from '../../testing/s7-plc.js';
 import type { GatewayListener } from '../listener.js';
 
 /** A client reading whole TPKTs off a socket. */
-class IsoClient {
-  private rest = Buffer.alloc(0);
-  private waiters: ((b: Buffer) => void)[] = [];
-  private frames: Buffer[] = [];
-  readonly closed: Promise<void>;
-  constructor(readonly socket: Socket) {
-    this.closed = new Promise((r) => socket.once('close', () => r()));
-    socket.on('data', (c: Buffer) => {
-      this.rest = Buffer.concat([this.rest, c]);
-      for (;;) {
-        const len = measureTpkt(this.rest, 0, this.rest.length);
-        if (len <= 0 || this.rest.length < len) return;
-        const f = this.rest.subarray(0, len);
-        this.rest = this.rest.subarray(len);
-        const w = this.waiters.shift();
-        if (w) w(f);
-        else this.frames.push(f);
-      }
-    });
-  }
-  next(): Promise<Buffer> {
-    const f = this.frames.shift();
-    if (f) return Promise.resolve(f);
-    return new Promise((resolve, reject) => {
-      this.waiters.push(resolve);
-      this.socket.once('close', () => reject(new Error('closed')));
-    });
+class IsoClient extends FramedClient {
+  constructor(socket: Socket) {
+    super(socket, measureTpkt);
   }
   async job(pdu: Buffer): Promise<S7Pdu & { frame: Buffer }> {
     this.socket.write(dt(pdu));

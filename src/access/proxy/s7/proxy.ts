@@ -1,26 +1,12 @@
-/**
- * S7comm proxy session (ISO-on-TCP, port 102). TPKT frames (RFC 1006) are read with the COTP
- * parser; the connection request passes once (the connect decision was taken at accept); DT
- * TPDUs are reassembled into TSDUs, each an S7 PDU read with the S7comm parser and classified
- * (classify.ts): reads vs writes vs block up/download (program) vs stop/start (control), each
- * item's area and range decided. Allowed PDUs go to the PLC as the frames that carried them;
- * a refused Read/Write Var is answered with item return code 0x03 (object access not allowed),
- * other refused jobs and userdata with error 0x8104, or dropped, per listener configuration.
- * Anything the parsers reject, expedited data and S7comm-plus end the session (fail closed).
- */
-import type { Socket } from 'node:net';
 import { dt } from '../../../protocols/cotp/build.js';
 import { TPKT_HEADER } from '../../../protocols/cotp/consts.js';
 import { measureTpkt, parseTpkt } from '../../../protocols/cotp/parse.js';
 import { ackData, readVarAck, userdataResponse, writeVarAck } from '../../../protocols/s7comm/build.js';
 import { Func, PROTOCOL_ID, Rosctr } from '../../../protocols/s7comm/consts.js';
 import { emptyPdu, readS7 } from '../../../protocols/s7comm/parse.js';
-import type { Asset } from '../../directory/directory.js';
 import { operationAction } from '../../policy/actions.js';
 import type { Decision } from '../../policy/decision.js';
-import type { Principal } from '../identity.js';
-import type { DenyMode } from '../modbus/proxy.js';
-import { malformed, ProxySession, type SessionDeps } from '../session.js';
+import { malformed, OperationSession } from '../session.js';
 import { classify } from './classify.js';
 
 /** Largest TPKT accepted (a TPDU of 8192 bytes, the largest size class, with headers). */
@@ -33,7 +19,8 @@ const JOB_REFUSED = 0x8104;
 /** Jobs tracked for their results at once. */
 const MAX_PENDING = 64;
 
-export class S7Session extends ProxySession {
+export class S7Session extends OperationSession {
+  readonly protocol = 's7';
   private clientRest: Buffer | null = null;
   private upRest: Buffer | null = null;
   private connected = false;
@@ -46,16 +33,6 @@ export class S7Session extends ProxySession {
   private readonly pdu = emptyPdu();
   private readonly ackPdu = emptyPdu();
   protected override readonly maxPending = MAX_PENDING;
-
-  constructor(
-    deps: SessionDeps,
-    principal: Principal,
-    asset: Asset,
-    client: Socket,
-    private readonly denyMode: DenyMode,
-  ) {
-    super(deps, principal, asset, 's7', client);
-  }
 
   open(): void {
     this.connectUpstream().on('data', (c: Buffer) => this.fromAsset(c));

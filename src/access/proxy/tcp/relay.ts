@@ -13,6 +13,7 @@ import { ProxySession, type SessionDeps } from '../session.js';
 export const DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 export class TcpRelaySession extends ProxySession {
+  readonly protocol = 'tcp';
   private recorded = 0;
   private truncated = false;
 
@@ -23,7 +24,7 @@ export class TcpRelaySession extends ProxySession {
     client: Socket,
     private readonly maxRecordBytes: number,
   ) {
-    super(deps, principal, asset, 'tcp', client);
+    super(deps, principal, asset, client);
   }
 
   open(): void {
