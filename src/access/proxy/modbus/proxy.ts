@@ -11,7 +11,6 @@ import { type OperationAction, operationAction } from '../../policy/actions.js';
 import { malformed, OperationSession } from '../session.js';
 import { readHalfTarget, requestTarget } from './targets.js';
 
-
 /** Exception codes (§7): 01 illegal function for a refused operation, 03 for a malformed one. */
 const ILLEGAL_FUNCTION = 1;
 const ILLEGAL_DATA_VALUE = 3;
