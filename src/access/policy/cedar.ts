@@ -3,8 +3,17 @@
  * entry, the schema always passed (else `action in` groups never match), `validate` answering
  * `success` with errors inside, policy ids only when policies are passed as a record.
  */
+import { setFlagsFromString } from 'node:v8';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { CEDAR_SCHEMA } from './schema.js';
+
+// Node 20's V8 aborts the process ("Fatal error: unreachable code" in
+// Deoptimizer::DoComputeBuiltinContinuation) when optimized code that inlined a JS→wasm call is
+// deoptimized lazily on return from wasm, which happens here: Cedar's wasm builds its answer
+// through JS imports, and the new object shapes invalidate the caller's optimized code. Seen in
+// the proxy tests under CPU load, 1 run in 2 to 6. Not inlining JS→wasm calls avoids that frame
+// kind; the call costs the same within noise (bench:access). Set before any such call is hot.
+setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 
 export type CedarContext = cedar.Context;
 export type CedarEntity = cedar.EntityJson;
