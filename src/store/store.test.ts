@@ -59,6 +59,15 @@ for (const dialect of ['sqlite', 'postgres'] as const satisfies Dialect[]) {
         await o.db.drop();
       }
     });
+    /** A store holding the sample plant, and a second connection to its database for raw edits. */
+    async function withRawAccess() {
+      const db = await testDatabase(dialect);
+      const store = await openStore(db.options);
+      opened.push({ store, db });
+      await store.ingest(plant);
+      return { store, raw: await openDatabase(db.options) };
+    }
+
     async function fresh(): Promise<Store> {
       const db = await testDatabase(dialect);
       const store = await openStore(db.options);
@@ -269,11 +278,7 @@ for (const dialect of ['sqlite', 'postgres'] as const satisfies Dialect[]) {
     });
 
     it('names the peers of an asset document written before peers had names', async () => {
-      const db = await testDatabase(dialect);
-      const store = await openStore(db.options);
-      opened.push({ store, db });
-      await store.ingest(plant);
-      const raw = await openDatabase(db.options);
+      const { store, raw } = await withRawAccess();
       try {
         const row = await raw.db
           .selectFrom('assets')
@@ -486,11 +491,7 @@ for (const dialect of ['sqlite', 'postgres'] as const satisfies Dialect[]) {
     });
 
     it('leaves no trace of an ingest refused before its first batch', async () => {
-      const db = await testDatabase(dialect);
-      const store = await openStore(db.options);
-      opened.push({ store, db });
-      await store.ingest(plant);
-      const raw = await openDatabase(db.options);
+      const { store, raw } = await withRawAccess();
       try {
         const count = async () =>
           Number(
