@@ -54,7 +54,7 @@ export async function analyze(inputs: readonly Input[], opts: AnalyzeOptions = {
   try {
     const reports = await readInputs(inputs, laneZero, opts);
     engine.finish();
-    await lanes?.lanes.finish(engine);
+    await lanes?.lanes.finish(engine, reports);
     return buildSummary(engine, reports, (performance.now() - started) / 1000, lanes?.count ?? 1);
   } catch (e) {
     await lanes?.lanes.stop();

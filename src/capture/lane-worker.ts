@@ -33,7 +33,9 @@ engine.onEvent({
     if (batch.push(e) >= BATCH) flush();
   },
 });
-await readInputs(job.inputs, new LaneFilter(engine, job.lane, job.lanes), { source: job.source });
+const reports = await readInputs(job.inputs, new LaneFilter(engine, job.lane, job.lanes), {
+  source: job.source,
+});
 engine.finish();
 flush();
-post({ kind: 'done', stats: engine.stats, hosts: engine.hosts.share() });
+post({ kind: 'done', stats: engine.stats, hosts: engine.hosts.share(), reports });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,24 @@ describe('parallel analysis', () => {
     expect(one.summary.inputs[0]!.error?.code).toBe('truncated');
     expect(two.summary).toEqual(one.summary);
     expect(two.events).toEqual(one.events);
+  });
+
+  it('fails, rather than answer for part of it, when a file changes while its threads read it', async () => {
+    const path = file('replaced.pcap', plant);
+    const other = file('other.pcap', second);
+    let replaced = false;
+    const result = analyze([path], {
+      threads: 2,
+      // The first thread reads on from the file it opened; the second, still starting, will
+      // open what is at the path by then: another capture.
+      onProgress: () => {
+        if (replaced) return;
+        renameSync(other, path);
+        replaced = true;
+      },
+    });
+    await expect(result).rejects.toThrow(/the inputs changed while they were analysed/);
+    expect(replaced).toBe(true);
   });
 
   it('stays on one thread (same result) for analyzers that are not the registry’s', async () => {

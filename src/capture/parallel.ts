@@ -11,9 +11,11 @@ import type { Worker } from 'node:worker_threads';
 import type { LineguardEvent } from '../events/types.js';
 import { moduleWorker } from '../util/module-worker.js';
 import { addStats, type Engine, type EngineOptions, type EngineStats } from './engine.js';
+import { CaptureError } from './errors.js';
 import type { HostsShare } from './hosts.js';
 import type { Input, InputSink } from './read-inputs.js';
 import { laneOf } from './shard.js';
+import type { InputReport } from './summary.js';
 
 /** What a lane worker is started with. */
 export interface LaneJob {
@@ -30,7 +32,9 @@ export interface LaneJob {
 
 export type LaneMessage =
   | { kind: 'events'; events: LineguardEvent[] }
-  | { kind: 'done'; stats: EngineStats; hosts: HostsShare };
+  | { kind: 'done'; stats: EngineStats; hosts: HostsShare; reports: InputReport[] };
+
+type LaneShare = Omit<Extract<LaneMessage, { kind: 'done' }>, 'kind'>;
 
 /** The frames of one lane, numbered as in the whole input, to an engine. */
 export class LaneFilter implements InputSink {
@@ -82,7 +86,7 @@ export function rereadablePaths(inputs: readonly Input[]): string[] | undefined 
 
 interface Lane {
   worker: Worker;
-  done: Promise<{ stats: EngineStats; hosts: HostsShare }>;
+  done: Promise<LaneShare>;
 }
 
 /** The worker lanes of one analysis. */
@@ -99,7 +103,7 @@ export class Lanes {
       const worker = moduleWorker(new URL('./lane-worker.js', import.meta.url), {
         workerData: { ...job, lane } satisfies LaneJob,
       });
-      const done = new Promise<{ stats: EngineStats; hosts: HostsShare }>((resolve, reject) => {
+      const done = new Promise<LaneShare>((resolve, reject) => {
         worker.on('message', (m: LaneMessage) => {
           if (m.kind === 'events') for (const e of m.events) emit(e);
           else resolve(m);
@@ -116,9 +120,24 @@ export class Lanes {
     return new Lanes(lanes);
   }
 
-  /** Waits for every worker and adds its counters and hosts to `into`. */
-  async finish(into: Engine): Promise<void> {
+  /**
+   * Waits for every worker and adds its counters and hosts to `into`. Every lane must have read
+   * the inputs exactly as this thread did (`reports`): a file that changed in between (still
+   * being written, replaced) would leave the lanes' shares out of step, so that is an error, not
+   * a quietly partial result.
+   */
+  async finish(into: Engine, reports: readonly InputReport[]): Promise<void> {
     const shares = await Promise.all(this.lanes.map((l) => l.done));
+    const seen = (r: readonly InputReport[]) =>
+      JSON.stringify(r.map((i) => [i.input, i.format, i.packets, i.bytes, i.error?.code, i.error?.offset]));
+    for (const [i, s] of shares.entries())
+      if (seen(s.reports) !== seen(reports))
+        throw new CaptureError(
+          'source',
+          reports.map((r) => r.input).join(', '),
+          -1,
+          `the inputs changed while they were analysed (thread ${i + 2} read ${seen(s.reports)}, the first ${seen(reports)}); analyse a finished capture, or use --threads 1`,
+        );
     for (const s of shares) {
       addStats(into.stats, s.stats);
       into.hosts.absorb(s.hosts);

@@ -155,6 +155,11 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
   } catch (e) {
     progress.stop();
     events?.abandon();
+    // An input that could not be analysed as a whole (changed while its threads read it).
+    if (e instanceof CaptureError) {
+      io.stderr.write(`lineguard: ${e.message}\n`);
+      return EXIT.input;
+    }
     throw e;
   }
   progress.stop();
