@@ -177,77 +177,53 @@ const barePort = (bare.address() as { port: number }).port;
 // Rounds alternate the contenders, and each figure is the median over the rounds, so a burst
 // of load from elsewhere on the machine hits one round of each rather than one contender.
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const runs = {
-  d50: [] as number[],
-  d99: [] as number[],
-  p50: [] as number[],
-  p99: [] as number[],
-  t50: [] as number[],
-  t99: [] as number[],
-  dRps: [] as number[],
-  pRps: [] as number[],
-  tRps: [] as number[],
-  busy: [] as number[],
-  dCpu: [] as PartyCpu[],
-  pCpu: [] as PartyCpu[],
-  tCpu: [] as PartyCpu[],
-  b50: [] as number[],
-  b99: [] as number[],
-  bRps: [] as number[],
-  bCpu: [] as PartyCpu[],
-};
+/** The four contenders, each a port (and TLS for the mTLS listener). */
+const CONTENDERS = {
+  direct: { port: plcInfo.port, tls: undefined },
+  proxy: { port: plain.address().port, tls: undefined },
+  mtls: { port: mtls.address().port, tls },
+  bare: { port: barePort, tls: undefined },
+} as const;
+type Contender = keyof typeof CONTENDERS;
+const KEYS = Object.keys(CONTENDERS) as Contender[];
+type Round = { p50: number; p99: number; rps: number; busy: number; cpu: PartyCpu };
+const rounds = Object.fromEntries(KEYS.map((k) => [k, [] as Round[]])) as Record<Contender, Round[]>;
 for (let r = 0; r < ROUNDS; r++) {
-  const d = await latency(plcInfo.port);
-  const p = await latency(plain.address().port);
-  const q = await latency(mtls.address().port, tls);
-  const b = await latency(barePort);
-  runs.b50.push(b.p50);
-  runs.b99.push(b.p99);
-  runs.d50.push(d.p50);
-  runs.d99.push(d.p99);
-  runs.p50.push(p.p50);
-  runs.p99.push(p.p99);
-  runs.t50.push(q.p50);
-  runs.t99.push(q.p99);
-  const dt = await throughput(plcInfo.port);
-  const pt = await throughput(plain.address().port);
-  const tt = await throughput(mtls.address().port, tls);
-  const bt = await throughput(barePort);
-  runs.bRps.push(bt.rps);
-  runs.bCpu.push(bt.cpu);
-  runs.dRps.push(dt.rps);
-  runs.pRps.push(pt.rps);
-  runs.tRps.push(tt.rps);
-  runs.busy.push(pt.busy);
-  runs.dCpu.push(dt.cpu);
-  runs.pCpu.push(pt.cpu);
-  runs.tCpu.push(tt.cpu);
+  const lat = {} as Record<Contender, { p50: number; p99: number }>;
+  for (const k of KEYS) lat[k] = await latency(CONTENDERS[k].port, CONTENDERS[k].tls);
+  for (const k of KEYS) {
+    const t = await throughput(CONTENDERS[k].port, CONTENDERS[k].tls);
+    rounds[k].push({ ...lat[k], rps: t.rps, busy: t.busy, cpu: t.cpu });
+  }
 }
-const direct = { p50: median(runs.d50), p99: median(runs.d99) };
-const proxied = { p50: median(runs.p50), p99: median(runs.p99) };
-const tlsLatency = { p50: median(runs.t50), p99: median(runs.t99) };
-const directRps = median(runs.dRps);
-const proxiedRps = median(runs.pRps);
-const tlsRps = median(runs.tRps);
-const busyPerRequest = median(runs.busy);
+/** A contender's median of one figure over the rounds. */
+const med = (k: Contender, f: (r: Round) => number) => median(rounds[k].map(f));
+const latencyOf = (k: Contender) => ({ p50: med(k, (r) => r.p50), p99: med(k, (r) => r.p99) });
+const direct = latencyOf('direct');
+const proxied = latencyOf('proxy');
+const tlsLatency = latencyOf('mtls');
+const bareLatency = latencyOf('bare');
+const directRps = med('direct', (r) => r.rps);
+const proxiedRps = med('proxy', (r) => r.rps);
+const tlsRps = med('mtls', (r) => r.rps);
+const bareRps = med('bare', (r) => r.rps);
+const busyPerRequest = med('proxy', (r) => r.busy);
 const PARTIES = ['client', 'plc', 'gateway', 'other'] as const;
 /** Each party's median over the rounds. */
-function medianCpu(xs: PartyCpu[]): PartyCpu {
+function medianCpu(k: Contender): PartyCpu {
   const out = {} as PartyCpu;
-  for (const k of PARTIES)
-    out[k] = {
-      run: median(xs.map((x) => x[k].run)),
-      wait: median(xs.map((x) => x[k].wait)),
-      system: median(xs.map((x) => x[k].system)),
+  for (const p of PARTIES)
+    out[p] = {
+      run: med(k, (r) => r.cpu[p].run),
+      wait: med(k, (r) => r.cpu[p].wait),
+      system: med(k, (r) => r.cpu[p].system),
     };
   return out;
 }
-const dCpu = medianCpu(runs.dCpu);
-const pCpu = medianCpu(runs.pCpu);
-const tCpu = medianCpu(runs.tCpu);
-const bCpu = medianCpu(runs.bCpu);
-const bareLatency = { p50: median(runs.b50), p99: median(runs.b99) };
-const bareRps = median(runs.bRps);
+const dCpu = medianCpu('direct');
+const pCpu = medianCpu('proxy');
+const tCpu = medianCpu('mtls');
+const bCpu = medianCpu('bare');
 const total = (c: PartyCpu) => PARTIES.reduce((a, k) => a + c[k].run, 0);
 
 // Decisions: the proxies' path (a session's memo, then the shared cache), the shared cache

@@ -22,7 +22,7 @@ import { type RunningHub, startHub } from '../src/server/listen.js';
 import { hashPassword } from '../src/server/password.js';
 import { openStore } from '../src/store/index.js';
 import type { Store } from '../src/store/types.js';
-import { CHROMIUM, chromiumAvailable, WEB_ROOT } from './console.js';
+import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable, WEB_ROOT } from './console.js';
 import { REPO } from './shared.js';
 
 const BROWSER_BUNDLE = join(REPO, 'node_modules/@simplewebauthn/browser/dist/bundle/index.umd.min.js');
@@ -127,15 +127,7 @@ describe.skipIf(!chromiumAvailable())('security keys and access pages in a brows
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1440, height: 900 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: CHROMIUM_ARGS,
     });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(30_000);

@@ -105,7 +105,8 @@ export const Grant = z.object({
   createdAt: z.number(),
 });
 
-export const LiveSession = z.object({
+/** Who reached which asset how, and since when: the head of a live session and of a recording. */
+const SessionHead = z.object({
   id: z.string(),
   protocol: z.string(),
   user: z.string(),
@@ -113,18 +114,14 @@ export const LiveSession = z.object({
   asset: z.string(),
   source: z.string(),
   startedAt: z.number(),
+});
+
+export const LiveSession = SessionHead.extend({
   allowed: z.number().int(),
   denied: z.number().int(),
 });
 
-export const Recording = z.object({
-  id: z.string(),
-  protocol: z.string(),
-  user: z.string(),
-  device: z.string().optional(),
-  asset: z.string(),
-  source: z.string(),
-  startedAt: z.number(),
+export const Recording = SessionHead.extend({
   endedAt: z.number().optional(),
   endReason: z.string().optional(),
 });

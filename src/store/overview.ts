@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { OpKind } from '../events/types.js';
+import { assetLabel } from '../inventory/label.js';
 import type { OpCounts, Role } from '../inventory/types.js';
 import { cmp, effectiveApp, type Joined, listAssets } from './queries.js';
 import type { Database } from './schema.js';
@@ -18,11 +19,12 @@ export async function graph(db: Kysely<Database>): Promise<Graph> {
     .orderBy('id')
     .execute();
   const nodes = assets.map((a) => {
-    const label =
-      (JSON.parse(a.names) as string[])[0] ??
-      (JSON.parse(a.ips) as string[])[0] ??
-      (JSON.parse(a.macs) as string[])[0] ??
-      a.id;
+    const label = assetLabel({
+      id: a.id,
+      names: JSON.parse(a.names) as string[],
+      ips: JSON.parse(a.ips) as string[],
+      macs: JSON.parse(a.macs) as string[],
+    });
     const n: Graph['nodes'][number] = { id: a.id, label, role: a.role as Role, purdue: a.purdue as Purdue };
     if (a.vendor !== null) n.vendor = a.vendor;
     return n;

@@ -216,17 +216,14 @@ export class Recorder {
       .limit(opts.limit ?? 100);
     if (opts.asset !== undefined) q = q.where('asset_id', '=', opts.asset);
     if (opts.user !== undefined) q = q.where('user_id', '=', opts.user);
-    return (await q.execute()).map((r) => ({
-      id: r.id,
-      protocol: r.protocol,
-      user: r.user_id,
-      ...(r.device_id !== null ? { device: r.device_id } : {}),
-      asset: r.asset_id,
-      source: r.source,
-      startedAt: r.started_at,
-      ...(r.ended_at !== null ? { endedAt: r.ended_at } : {}),
-      ...(r.end_reason !== null ? { endReason: r.end_reason } : {}),
-    }));
+    return (await q.execute()).map(recordedSession);
+  }
+
+  /** One recorded session, or undefined. */
+  async session(id: string): Promise<RecordedSession | undefined> {
+    await this.flush();
+    const r = await this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && recordedSession(r);
   }
 
   async operations(session: string, limit = 10_000): Promise<SessionOpTable[]> {
@@ -263,4 +260,18 @@ function recordWorker(dbPath: string): Worker {
     : new Worker(new URL('./record-worker.js', here), { workerData: { dbPath } });
   w.unref();
   return w;
+}
+
+function recordedSession(r: SessionTable): RecordedSession {
+  return {
+    id: r.id,
+    protocol: r.protocol,
+    user: r.user_id,
+    ...(r.device_id !== null ? { device: r.device_id } : {}),
+    asset: r.asset_id,
+    source: r.source,
+    startedAt: r.started_at,
+    ...(r.ended_at !== null ? { endedAt: r.ended_at } : {}),
+    ...(r.end_reason !== null ? { endReason: r.end_reason } : {}),
+  };
 }

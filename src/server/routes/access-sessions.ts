@@ -30,20 +30,9 @@ export function accessSessionRoutes(app: Hub, access: HubAccess): void {
   const gw = access.gateway;
 
   const recording = async (id: string) => {
-    await gw.recorder.flush();
-    const r = await gw.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await gw.recorder.session(id);
     if (!r) throw new HubError('LG_NOT_FOUND', `no recording ${id}`);
-    return {
-      id: r.id,
-      protocol: r.protocol,
-      user: r.user_id,
-      ...(r.device_id !== null ? { device: r.device_id } : {}),
-      asset: r.asset_id,
-      source: r.source,
-      startedAt: r.started_at,
-      ...(r.ended_at !== null ? { endedAt: r.ended_at } : {}),
-      ...(r.end_reason !== null ? { endReason: r.end_reason } : {}),
-    };
+    return r;
   };
 
   app.get(
