@@ -13,6 +13,7 @@ export const ACCESS_ERRORS = {
   ACCESS_CA_LOCKED: { status: 503, title: 'Certificate authority is locked' },
   ACCESS_CERTIFICATE: { status: 400, title: 'Certificate request rejected' },
   ACCESS_WEBAUTHN: { status: 401, title: 'Security key check failed' },
+  ACCESS_TOTP: { status: 401, title: 'Authenticator code check failed' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type AccessErrorCode = keyof typeof ACCESS_ERRORS;

@@ -24,6 +24,8 @@ export const ACCESS_EVENT_TYPES = [
   'access.login',
   'access.login.refused',
   'access.key.register',
+  'access.totp.enrol',
+  'access.totp.remove',
 ] as const;
 
 export type AccessEventType = (typeof ACCESS_EVENT_TYPES)[number];

@@ -25,6 +25,8 @@ import type { DenyMode, ProxySession, SessionDeps } from './proxy/session.js';
 import { SessionRegistry } from './proxy/sessions.js';
 import { DEFAULT_MAX_RECORD_BYTES, TcpRelaySession } from './proxy/tcp/relay.js';
 import { closeAccessState, openAccessState, type StateOptions } from './state.js';
+import { openTotpKey } from './totp/secrets.js';
+import { type TotpConfig, TotpService } from './totp/service.js';
 import { type WebAuthnConfig, type WebAuthnLogin, WebAuthnService } from './webauthn/service.js';
 
 export interface GatewayOptions extends StateOptions {
@@ -32,6 +34,8 @@ export interface GatewayOptions extends StateOptions {
   caPassphrase: string;
   /** Security-key logins; without it the gateway offers none (certificates are then issued by other means). */
   webauthn?: WebAuthnConfig;
+  /** Authenticator-app codes as an opt-in fallback (not phishing-resistant); without it, off. */
+  totp?: TotpConfig;
   /** Re-check period of live sessions for time-driven changes (ms). */
   recheckMs?: number;
 }
@@ -67,6 +71,8 @@ export class AccessGateway {
     readonly sessions: SessionRegistry,
     readonly recorder: Recorder,
     readonly webauthn: WebAuthnService | undefined,
+    /** Always there, so an enrolled factor is seen (and refused) when codes are off. */
+    readonly totp: TotpService,
   ) {}
 
   static async open(opts: GatewayOptions): Promise<AccessGateway> {
@@ -79,6 +85,11 @@ export class AccessGateway {
         opts.webauthn === undefined
           ? undefined
           : new WebAuthnService(st.db, st.audit, st.directory, st.clock, opts.webauthn);
+      // The TOTP key is unsealed (one scrypt) only on a gateway that allows codes.
+      const totpKey = opts.totp === undefined ? undefined : await openTotpKey(st.db, opts.caPassphrase);
+      const totp = new TotpService(st.db, st.audit, st.directory, st.clock, totpKey, {
+        issuer: opts.totp?.issuer ?? 'Lineguard',
+      });
       return new AccessGateway(
         st.db,
         st.clock,
@@ -92,6 +103,7 @@ export class AccessGateway {
         sessions,
         recorder,
         webauthn,
+        totp,
       );
     } catch (e) {
       await closeAccessState(st);

@@ -17,6 +17,7 @@ export const HUB_EXIT: Record<ErrorCode, number> = {
   LG_STATE: EXIT.usage,
   LG_POLICY_INVALID: EXIT.usage,
   LG_KEY_REJECTED: EXIT.usage,
+  LG_CODE_REJECTED: EXIT.usage,
   LG_SETUP_CLOSED: EXIT.usage,
   LG_TOO_LARGE: EXIT.input,
   LG_MEDIA_TYPE: EXIT.input,

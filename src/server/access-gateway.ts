@@ -30,6 +30,7 @@ const FROM_ACCESS: Record<AccessErrorCode, ErrorCode> = {
   ACCESS_CA_LOCKED: 'LG_UNAVAILABLE',
   ACCESS_CERTIFICATE: 'LG_VALIDATION',
   ACCESS_WEBAUTHN: 'LG_KEY_REJECTED',
+  ACCESS_TOTP: 'LG_CODE_REJECTED',
 };
 
 export function fromAccessError(e: AccessError): [ErrorCode, string] {

@@ -4,7 +4,7 @@
  * extension escaping rules of its §"Character encoding"), optionally wrapped in an RFC 5424
  * syslog header for a collector that takes syslog.
  */
-import type { AuditEntry } from '../events.js';
+import type { AccessEventType, AuditEntry } from '../events.js';
 
 export type ExportFormat = 'jsonl' | 'cef';
 
@@ -35,7 +35,7 @@ const SEVERITY: Readonly<Record<string, number>> = {
   'access.login.refused': 6,
 };
 
-const NAMES: Readonly<Record<string, string>> = {
+const NAMES: Readonly<Record<AccessEventType, string>> = {
   'access.request': 'Access requested',
   'access.grant': 'Access granted',
   'access.deny': 'Access request denied',
@@ -56,7 +56,18 @@ const NAMES: Readonly<Record<string, string>> = {
   'access.login': 'Login',
   'access.login.refused': 'Login refused',
   'access.key.register': 'Security key registered',
+  'access.totp.enrol': 'Authenticator app added',
+  'access.totp.remove': 'Authenticator app removed',
 };
+
+/** A login by something weaker than a security key (an authenticator code) stands out. */
+function weakLogin(e: AuditEntry): boolean {
+  return e.type === 'access.login' && e.data.phishingResistant === false;
+}
+
+function severity(e: AuditEntry): number {
+  return weakLogin(e) ? 5 : (SEVERITY[e.type] ?? 3);
+}
 
 /** Header fields: backslash and pipe escaped; no line breaks. */
 function header(s: string): string {
@@ -72,8 +83,8 @@ function ext(s: string): string {
 }
 
 export function toCef(e: AuditEntry, version: string): string {
-  const sev = SEVERITY[e.type] ?? 3;
-  const name = NAMES[e.type] ?? e.type;
+  const sev = severity(e);
+  const name = weakLogin(e) ? 'Login, not phishing-resistant' : NAMES[e.type];
   const fields: [string, string][] = [
     ['rt', String(e.ts)],
     ['suser', e.actor],
@@ -91,7 +102,7 @@ export function toCef(e: AuditEntry, version: string): string {
 
 /** RFC 5424 header (facility local4 = 20, severity from the CEF one) before a CEF message. */
 export function toSyslogCef(e: AuditEntry, version: string, host: string): string {
-  const cefSev = SEVERITY[e.type] ?? 3;
+  const cefSev = severity(e);
   const sev = cefSev >= 7 ? 3 : cefSev >= 5 ? 4 : 6;
   const pri = 20 * 8 + sev;
   const h = host.replace(/[^\x21-\x7e]/g, '-') || '-';

@@ -7,7 +7,13 @@ import { createCipheriv, createDecipheriv, randomBytes, scrypt } from 'node:cryp
 import { readFileSync } from 'node:fs';
 import { AccessError } from '../errors.js';
 
-const AAD = Buffer.from('lineguard-ca-key-v1');
+/** What a box holds, bound into GCM's check: a box cannot be moved to another use. */
+export type BoxPurpose = 'lineguard-ca-key-v1' | 'lineguard-totp-key-v1';
+
+const WHAT: Record<BoxPurpose, string> = {
+  'lineguard-ca-key-v1': 'CA key',
+  'lineguard-totp-key-v1': 'TOTP key',
+};
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
 export const MIN_PASSPHRASE = 12;
@@ -32,12 +38,16 @@ function derive(passphrase: string, salt: Buffer, p: { N: number; r: number; p: 
   );
 }
 
-export async function seal(secret: Buffer, passphrase: string): Promise<string> {
+export async function seal(
+  secret: Buffer,
+  passphrase: string,
+  purpose: BoxPurpose = 'lineguard-ca-key-v1',
+): Promise<string> {
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const key = await derive(passphrase, salt, SCRYPT);
   const c = createCipheriv('aes-256-gcm', key, iv);
-  c.setAAD(AAD);
+  c.setAAD(Buffer.from(purpose));
   const data = Buffer.concat([c.update(secret), c.final()]);
   const box: Box = {
     v: 1,
@@ -53,23 +63,32 @@ export async function seal(secret: Buffer, passphrase: string): Promise<string> 
   return JSON.stringify(box);
 }
 
-export async function open(sealed: string, passphrase: string): Promise<Buffer> {
+export async function open(
+  sealed: string,
+  passphrase: string,
+  purpose: BoxPurpose = 'lineguard-ca-key-v1',
+): Promise<Buffer> {
   let box: Box;
   try {
     box = JSON.parse(sealed) as Box;
   } catch {
-    throw new AccessError('ACCESS_CA_LOCKED', 'the stored CA key is not a key box');
+    throw new AccessError('ACCESS_CA_LOCKED', `the stored ${WHAT[purpose]} is not a key box`);
   }
   if (box.v !== 1 || box.kdf !== 'scrypt' || box.N > 2 ** 20 || box.r > 32 || box.p > 16)
-    throw new AccessError('ACCESS_CA_LOCKED', 'the stored CA key box has an unknown format');
+    throw new AccessError('ACCESS_CA_LOCKED', `the stored ${WHAT[purpose]} box has an unknown format`);
   const key = await derive(passphrase, Buffer.from(box.salt, 'base64'), box);
-  const d = createDecipheriv('aes-256-gcm', key, Buffer.from(box.iv, 'base64'));
-  d.setAAD(AAD);
-  d.setAuthTag(Buffer.from(box.tag, 'base64'));
+  const d = createDecipheriv('aes-256-gcm', key, Buffer.from(box.iv, 'base64'), {
+    authTagLength: 16,
+  });
+  d.setAAD(Buffer.from(purpose));
   try {
+    d.setAuthTag(Buffer.from(box.tag, 'base64'));
     return Buffer.concat([d.update(Buffer.from(box.data, 'base64')), d.final()]);
   } catch {
-    throw new AccessError('ACCESS_CA_LOCKED', 'wrong CA passphrase, or the stored key was altered');
+    throw new AccessError(
+      'ACCESS_CA_LOCKED',
+      `wrong CA passphrase, or the stored ${WHAT[purpose]} was altered`,
+    );
   }
 }
 

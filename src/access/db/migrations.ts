@@ -191,7 +191,27 @@ const m0002: Migration = {
   },
 };
 
+/**
+ * Authenticator-app (TOTP) factors, the opt-in fallback: one per user, its secret sealed under
+ * the gateway's TOTP key; unconfirmed until the first code; the last time step used, so a code
+ * works once.
+ */
+const m0003: Migration = {
+  async up(db: AnyDb) {
+    await db.schema
+      .createTable('totp_factors')
+      .addColumn('user_id', 'text', (c) => c.primaryKey().references('users.id').onDelete('cascade'))
+      .addColumn('secret_box', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'integer', (c) => c.notNull())
+      .addColumn('confirmed_at', 'integer')
+      .addColumn('last_step', 'integer')
+      .addColumn('last_used_at', 'integer')
+      .execute();
+  },
+};
+
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_webauthn_credentials': m0002,
+  '0003_totp_factors': m0003,
 };

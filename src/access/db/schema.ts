@@ -158,6 +158,16 @@ export interface WebauthnCredentialTable {
   last_used_at: number | null;
 }
 
+export interface TotpFactorTable {
+  user_id: string;
+  /** The base32 secret, AES-256-GCM under the gateway's TOTP key, bound to the user. */
+  secret_box: string;
+  created_at: number;
+  confirmed_at: number | null;
+  last_step: number | null;
+  last_used_at: number | null;
+}
+
 export interface AccessDb {
   users: UserTable;
   groups: NamedTable;
@@ -178,4 +188,5 @@ export interface AccessDb {
   session_ops: SessionOpTable;
   session_chunks: SessionChunkTable;
   webauthn_credentials: WebauthnCredentialTable;
+  totp_factors: TotpFactorTable;
 }

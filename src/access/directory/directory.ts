@@ -126,6 +126,13 @@ export class Directory {
   user(id: string): User | undefined {
     return this.users.get(id);
   }
+  /** The user, when they exist and are enabled; otherwise the error that says which. */
+  enabledUser(id: string): User {
+    const u = this.users.get(id);
+    if (u === undefined) throw new AccessError('ACCESS_NOT_FOUND', `no user ${id}`);
+    if (u.disabled) throw new AccessError('ACCESS_FORBIDDEN', `user ${id} is disabled`);
+    return u;
+  }
   device(id: string): Device | undefined {
     return this.devices.get(id);
   }

@@ -91,7 +91,7 @@ export class WebAuthnService {
   async startRegistration(
     user: string,
   ): Promise<{ ceremony: string; options: PublicKeyCredentialCreationOptionsJSON }> {
-    const u = this.enabledUser(user);
+    const u = this.directory.enabledUser(user);
     const existing = await this.keys(u.id);
     const options = await generateRegistrationOptions({
       rpName: this.config.rpName,
@@ -122,7 +122,7 @@ export class WebAuthnService {
     const c = this.take(ceremony, 'registration');
     const user = c.user;
     const refuse = (why: string) => this.refuse(user, 'register', why);
-    this.enabledUser(user);
+    this.directory.enabledUser(user);
     let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
     try {
       verified = await verifyRegistrationResponse({
@@ -189,7 +189,9 @@ export class WebAuthnService {
     user?: string,
   ): Promise<{ ceremony: string; options: PublicKeyCredentialRequestOptionsJSON }> {
     const allow =
-      user === undefined ? [] : (await this.keys(this.enabledUser(user).id)).map((k) => ({ id: k.id }));
+      user === undefined
+        ? []
+        : (await this.keys(this.directory.enabledUser(user).id)).map((k) => ({ id: k.id }));
     const options = await generateAuthenticationOptions({
       rpID: this.config.rpId,
       allowCredentials: allow,
@@ -264,13 +266,6 @@ export class WebAuthnService {
     });
     this.audit.published(entry);
     return { user: row.user_id, credential: row.id, at, method: 'webauthn' };
-  }
-
-  private enabledUser(id: string) {
-    const u = this.directory.user(id);
-    if (u === undefined) throw new AccessError('ACCESS_NOT_FOUND', `no user ${id}`);
-    if (u.disabled) throw new AccessError('ACCESS_FORBIDDEN', `user ${id} is disabled`);
-    return u;
   }
 
   private expiry(): number {
