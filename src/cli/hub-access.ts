@@ -19,6 +19,8 @@ export interface HubAccessConfig {
   caPassphrase: string;
   /** The console's URL as browsers reach it; its host name is the WebAuthn RP ID. */
   publicUrl: URL;
+  /** Authenticator codes as the console's fallback second factor (off unless asked for). */
+  allowTotp?: boolean;
 }
 
 /** The console's URL: `--public-url` or LINEGUARD_PUBLIC_URL, else `http://localhost:<port>` for a loopback or wildcard bind. */
@@ -49,6 +51,7 @@ export async function openHubAccess(cfg: HubAccessConfig): Promise<HubAccess> {
     dbPath: join(cfg.dataDir, ACCESS_DB_FILE),
     caPassphrase: cfg.caPassphrase,
     grantRules: { approverGroup: APPROVER_GROUP },
+    ...(cfg.allowTotp ? { totp: { issuer: `Lineguard ${cfg.publicUrl.hostname}` } } : {}),
     ...(keysPossible(cfg.publicUrl)
       ? {
           webauthn: {

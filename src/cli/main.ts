@@ -123,6 +123,10 @@ export function buildProgram(): Command {
       "the access gateway's Modbus, S7, EtherNet/IP and TCP listeners (JSON; env LINEGUARD_GATEWAY_CONFIG)",
     )
     .option(
+      '--allow-totp',
+      'allow authenticator-app codes as a fallback second factor for the console (not phishing-resistant: audited as such, no client certificates)',
+    )
+    .option(
       '--trust-proxy <addresses>',
       'reverse proxies (comma-separated addresses or CIDR ranges) whose X-Forwarded-For and X-Forwarded-Proto are believed',
       proxyList,

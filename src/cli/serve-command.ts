@@ -31,6 +31,8 @@ export interface ServeFlags extends StoreFlags {
   gatewayConfig?: string;
   /** Reverse proxies whose forwarding headers are believed. */
   trustProxy?: string[];
+  /** Authenticator codes as the console's fallback second factor. */
+  allowTotp?: boolean;
 }
 
 export const DEFAULT_PORT = 8440;
@@ -74,12 +76,15 @@ async function serveAccess(
   try {
     const caPassphrase = passphraseFromEnv();
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const access = await openHubAccess({ dataDir, caPassphrase, publicUrl: url });
+    const allowTotp = flags.allowTotp === true;
+    const access = await openHubAccess({ dataDir, caPassphrase, publicUrl: url, allowTotp });
     io.stdout.write(
       keysPossible(url)
         ? `Access gateway on, security keys for ${url.origin}\n`
         : `Access gateway on; security keys off: ${url.origin} is an address, and browsers need a host name (--public-url)\n`,
     );
+    if (allowTotp)
+      io.stdout.write('Authenticator codes allowed as a fallback (not phishing-resistant; audited as such)\n');
     return access;
   } catch (e) {
     return accessStartError(e);
@@ -90,6 +95,10 @@ export async function runServe(flags: ServeFlags, io: CommandIO): Promise<number
   const gatewayWanted =
     process.env.LINEGUARD_CA_PASSPHRASE !== undefined ||
     process.env.LINEGUARD_CA_PASSPHRASE_FILE !== undefined;
+  if (flags.allowTotp && !gatewayWanted)
+    throw new UsageError(
+      '--allow-totp: the access gateway is off; set LINEGUARD_CA_PASSPHRASE or LINEGUARD_CA_PASSPHRASE_FILE',
+    );
   // The listener file is checked whole before anything opens: a bad one starts nothing.
   const configFile = gatewayConfigPath(flags.gatewayConfig);
   let listeners: GatewayConfig | undefined;

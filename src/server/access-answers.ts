@@ -38,7 +38,29 @@ export const CeremonyAnswer = z.object({
   options: z.record(z.string(), z.unknown()).describe('options for @simplewebauthn/browser'),
 });
 
-export const KeyRequired = CeremonyAnswer.extend({ keyRequired: z.literal(true) });
+const codeStep = z
+  .string()
+  .describe('answer with an authenticator code instead, at /api/auth/code/finish (single use, 5 min)');
+
+export const KeyRequired = CeremonyAnswer.extend({
+  keyRequired: z.literal(true),
+  codeStep: codeStep.optional().describe('present when the user also has an authenticator app'),
+});
+
+/** A password sign-in whose second factor is an authenticator app (no security key yet). */
+export const CodeRequired = z.object({ codeRequired: z.literal(true), codeStep });
+
+export const TotpStatus = z.object({
+  allowed: z.boolean().describe('whether this hub allows authenticator codes (an opt-in fallback)'),
+  enrolled: z.boolean(),
+  confirmedAt: z.number().optional(),
+  lastUsedAt: z.number().optional(),
+});
+
+export const TotpEnrolment = z.object({
+  secret: z.string().describe('base32, shown once: type it into the app, or use the URI'),
+  uri: z.string().describe('otpauth:// URI, for a QR code'),
+});
 
 const Identity = z.object({
   id: z.string(),
@@ -56,6 +78,7 @@ export const AccessMe = z.object({
   role: z.enum(CONSOLE_ROLES).describe('your console role'),
   keys: z.array(SecurityKey),
   webauthn: z.boolean().describe('whether this hub offers security keys'),
+  totp: TotpStatus.describe('your authenticator app (fallback, not phishing-resistant)'),
 });
 
 export const AccessUserEntry = z.object({

@@ -13,6 +13,7 @@ import type { AccessGateway } from '../access/gateway.js';
 import type { WebAuthnService } from '../access/webauthn/service.js';
 import type { User } from '../store/types.js';
 import { type ErrorCode, HubError } from './errors.js';
+import type { OneTimeSteps } from './one-time.js';
 
 export interface HubAccess {
   gateway: AccessGateway;
@@ -57,20 +58,39 @@ export async function linkedUser(access: HubAccess, user: User): Promise<AccessU
   return d.addUser({ id: user.name, name: user.name, kind: 'employee' }, user.name);
 }
 
+/** The second step a password sign-in asks for (the answers' schemas are KeyRequired and CodeRequired). */
+export type SecondStep =
+  | { keyRequired: true; ceremony: string; options: Record<string, unknown>; codeStep?: string }
+  | { codeRequired: true; codeStep: string };
+
 /**
- * The second step of a password sign-in: none for an account without keys; for one with
- * keys, a login ceremony bound to that user, to be answered by one of its keys. A disabled
- * gateway identity cannot use the console either (same answer as a wrong password).
+ * The second step of a password sign-in: none for an account with neither keys nor an
+ * authenticator app; with keys, a login ceremony bound to that user, to be answered by one of
+ * its keys (or, where codes are allowed and the user has an app, by a code instead); with only
+ * an app, a code. The code step is a single-use token bound to the user, so a code alone (no
+ * password) signs no one in. An app that codes are no longer allowed for fails closed. A
+ * disabled gateway identity cannot use the console either (same answer as a wrong password).
  */
-export async function keyStep(
+export async function secondStep(
   access: HubAccess,
   user: User,
-): Promise<{ keyRequired: true; ceremony: string; options: Record<string, unknown> } | undefined> {
+  codeSteps: OneTimeSteps,
+): Promise<SecondStep | undefined> {
   const gw = access.gateway;
   const linked = gw.directory.user(user.name);
   if (linked === undefined) return undefined;
   if (linked.disabled) throw new HubError('LG_BAD_CREDENTIALS', 'wrong user name or password');
-  if (gw.webauthn === undefined || (await gw.webauthn.keys(linked.id)).length === 0) return undefined;
-  const { ceremony, options } = await gw.webauthn.startLogin(linked.id);
-  return { keyRequired: true, ceremony, options: { ...options } };
+  const app = await gw.totp.status(linked.id);
+  const codeStep = app.enrolled && app.allowed ? codeSteps.hold(user.name) : undefined;
+  if (gw.webauthn !== undefined && (await gw.webauthn.keys(linked.id)).length > 0) {
+    const { ceremony, options } = await gw.webauthn.startLogin(linked.id);
+    return { keyRequired: true, ceremony, options: { ...options }, ...(codeStep ? { codeStep } : {}) };
+  }
+  if (codeStep !== undefined) return { codeRequired: true, codeStep };
+  if (app.enrolled)
+    throw new HubError(
+      'LG_FORBIDDEN',
+      `${user.name} signs in with an authenticator app, and this hub no longer allows codes: ask an administrator`,
+    );
+  return undefined;
 }

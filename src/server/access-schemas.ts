@@ -66,6 +66,15 @@ export const KeyRegisterFinishBody = z.strictObject({
   name: line(100).describe('what the owner calls this key, e.g. "YubiKey on my keyring"'),
 });
 
+/** A six-digit authenticator code (RFC 6238 as authenticator apps show it). */
+const totpCode = z.string().regex(/^\d{6}$/, 'must be the six digits the authenticator app shows');
+
+export const CodeLoginBody = z.strictObject({
+  step: z.string().regex(/^[\w-]{1,64}$/, 'must be the codeStep the password sign-in gave'),
+  code: totpCode,
+});
+export const TotpConfirmBody = z.strictObject({ code: totpCode });
+
 export const IdParams = z.strictObject({ id: AccessId });
 export const SessionIdParams = z.strictObject({ id: z.string().min(1).max(128) });
 

@@ -62,6 +62,21 @@ export function setSessionCookie(reply: FastifyReply, token: string, maxAgeSec: 
   });
 }
 
+/** Opens a console session for `user` and sets its cookie, ending any session the request carried. */
+export async function startSession(
+  sessions: Sessions,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  user: User,
+): Promise<Session> {
+  // A session cookie planted before sign-in must not survive it (session fixation).
+  const previous = req.cookies[SESSION_COOKIE];
+  if (previous) await sessions.close(previous);
+  const { token, session } = await sessions.open(user);
+  setSessionCookie(reply, token, sessions.maxAgeSec);
+  return session;
+}
+
 export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, {
     httpOnly: true,

@@ -8,12 +8,14 @@ import { accessDirectoryRoutes } from './access-directory.js';
 import { accessGrantRoutes } from './access-grants.js';
 import { accessPolicyRoutes } from './access-policy.js';
 import { accessSessionRoutes } from './access-sessions.js';
+import { authenticatorRoutes } from './authenticator.js';
 import { securityKeyRoutes } from './security-keys.js';
 
 export function accessRoutes(app: Hub, ctx: HubContext, access: HubAccess): void {
   const keyLogins = new KeyLogins();
   securityKeyRoutes(app, ctx, access, keyLogins);
   accessCertificateRoutes(app, access, keyLogins);
+  authenticatorRoutes(app, access, keyLogins);
   accessDirectoryRoutes(app, ctx, access);
   accessPolicyRoutes(app, access);
   accessGrantRoutes(app, access);

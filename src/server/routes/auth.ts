@@ -1,17 +1,39 @@
 /** Sign-in, sign-out, who am I, and the first administrator's setup. */
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { clearSessionCookie, setSessionCookie, signedIn } from '../access.js';
-import { keyStep } from '../access-gateway.js';
-import { KeyRequired } from '../access-schemas.js';
+import { AccessError } from '../../access/errors.js';
+import type { User } from '../../store/types.js';
+import { clearSessionCookie, setSessionCookie, signedIn, startSession } from '../access.js';
+import { secondStep } from '../access-gateway.js';
+import { CodeLoginBody, CodeRequired, KeyRequired } from '../access-schemas.js';
 import { type Hub, type HubContext, problems, publicUser } from '../context.js';
 import { HubError } from '../errors.js';
+import { OneTimeSteps } from '../one-time.js';
 import { hashPassword, verifyDummy, verifyPassword } from '../password.js';
 import { LoginBody, SessionAnswer, SetupBody } from '../schemas.js';
 import { SESSION_COOKIE } from '../sessions.js';
 
 export function authRoutes(app: Hub, ctx: HubContext): void {
+  const signIn = async (req: FastifyRequest, reply: FastifyReply, user: User) => {
+    const session = await startSession(sessions, req, reply, user);
+    return { user: publicUser(user), csrf: session.csrf };
+  };
   const { store, sessions, throttle } = ctx;
   const rateLimit = { max: ctx.loginPerMinute, timeWindow: 60_000 };
+  // Password sign-ins waiting for their authenticator code.
+  const codeSteps = new OneTimeSteps();
+
+  /** Refuses a user name that failed too often, for a while (password and code alike). */
+  const notThrottled = (name: string, reply: { header(k: string, v: number): unknown }) => {
+    const wait = throttle.retryAfter(name);
+    if (wait <= 0) return;
+    const sec = Math.ceil(wait / 1000);
+    reply.header('retry-after', sec);
+    throw new HubError(
+      'LG_RATE_LIMITED',
+      `too many failed sign-ins for this user name; try again in ${sec} s`,
+    );
+  };
 
   app.post(
     '/api/auth/login',
@@ -20,20 +42,12 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
       schema: {
         summary: 'Sign in with a user name and password (then a security key, when the user has one)',
         body: LoginBody,
-        response: { 200: z.union([SessionAnswer, KeyRequired]), ...problems },
+        response: { 200: z.union([SessionAnswer, KeyRequired, CodeRequired]), ...problems },
       },
     },
     async (req, reply) => {
       const { name, password } = req.body;
-      const wait = throttle.retryAfter(name);
-      if (wait > 0) {
-        const sec = Math.ceil(wait / 1000);
-        reply.header('retry-after', sec);
-        throw new HubError(
-          'LG_RATE_LIMITED',
-          `too many failed sign-ins for this user name; try again in ${sec} s`,
-        );
-      }
+      notThrottled(name, reply);
       const user = await store.userByName(name);
       // Unknown and disabled users cost a hash too, and get the same answer as a wrong password.
       const ok =
@@ -44,17 +58,49 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
         throttle.fail(name);
         throw new HubError('LG_BAD_CREDENTIALS', 'wrong user name or password');
       }
+      const next = ctx.access ? await secondStep(ctx.access, user, codeSteps) : undefined;
+      // Failures are forgiven only by a whole sign-in: a known password must not reset the
+      // count for someone guessing the code behind it.
+      if (next) return next;
       throttle.succeed(name);
-      const key = ctx.access ? await keyStep(ctx.access, user) : undefined;
-      if (key) return key;
-      // A session cookie planted before sign-in must not survive it (session fixation).
-      const previous = req.cookies[SESSION_COOKIE];
-      if (previous) await sessions.close(previous);
-      const { token, session } = await sessions.open(user);
-      setSessionCookie(reply, token, sessions.maxAgeSec);
-      return { user: publicUser(user), csrf: session.csrf };
+      return signIn(req, reply, user);
     },
   );
+
+  if (ctx.access) {
+    const gateway = ctx.access.gateway;
+    app.post(
+      '/api/auth/code/finish',
+      {
+        config: { access: 'public', rateLimit },
+        schema: {
+          summary: 'Finish a password sign-in with an authenticator code (the opt-in fallback to a key)',
+          body: CodeLoginBody,
+          response: { 200: SessionAnswer, ...problems },
+        },
+      },
+      async (req, reply) => {
+        const { step, code } = req.body;
+        const name = codeSteps.take(step);
+        if (name === undefined)
+          throw new HubError(
+            'LG_BAD_CREDENTIALS',
+            'step: unknown, used or expired; sign in with your password again',
+          );
+        notThrottled(name, reply);
+        const user = await store.userByName(name);
+        if (!user || user.disabled) throw new HubError('LG_BAD_CREDENTIALS', 'wrong user name or password');
+        try {
+          await gateway.totp.login(name, code);
+        } catch (e) {
+          if (e instanceof AccessError && e.code === 'ACCESS_TOTP') throttle.fail(name);
+          throw e;
+        }
+        throttle.succeed(name);
+        return signIn(req, reply, user);
+      },
+    );
+  }
 
   app.post(
     '/api/auth/logout',

@@ -7,7 +7,7 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import { AccessError } from '../../access/errors.js';
-import { setSessionCookie, signedIn } from '../access.js';
+import { signedIn, startSession } from '../access.js';
 import { type HubAccess, isApprover, linkedUser, webauthnOf } from '../access-gateway.js';
 import {
   AccessMe,
@@ -19,34 +19,16 @@ import {
 import { type Hub, type HubContext, problems, publicUser } from '../context.js';
 import { HubError } from '../errors.js';
 import type { KeyLogins } from '../key-logins.js';
+import { OneTimeSteps } from '../one-time.js';
 import { items, SessionAnswer } from '../schemas.js';
-import { SESSION_COOKIE } from '../sessions.js';
 
 const Empty = z.strictObject({});
-
-/** Which console user started which registration: a ceremony id alone never registers a key. */
-class CeremonyOwners {
-  private readonly owners = new Map<string, { user: string; expires: number }>();
-  constructor(private readonly ttlMs = 5 * 60_000) {}
-
-  hold(ceremony: string, user: string): void {
-    const now = Date.now();
-    for (const [id, o] of this.owners) if (o.expires <= now) this.owners.delete(id);
-    this.owners.set(ceremony, { user, expires: now + this.ttlMs });
-  }
-
-  /** True when `user` started `ceremony` (and it has not expired); the entry is spent either way. */
-  take(ceremony: string, user: string): boolean {
-    const o = this.owners.get(ceremony);
-    this.owners.delete(ceremony);
-    return o !== undefined && o.user === user && o.expires > Date.now();
-  }
-}
 
 export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, keyLogins: KeyLogins): void {
   const { store, sessions } = ctx;
   const rateLimit = { max: ctx.loginPerMinute, timeWindow: 60_000 };
-  const owners = new CeremonyOwners();
+  // Which console user started which registration: a ceremony id alone never registers a key.
+  const owners = new OneTimeSteps();
 
   app.post(
     '/api/auth/key/start',
@@ -80,11 +62,8 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
       const user = await store.userByName(login.user);
       if (!user || user.disabled)
         throw new HubError('LG_KEY_REJECTED', `the key's user ${login.user} has no console account`);
-      const previous = req.cookies[SESSION_COOKIE];
-      if (previous) await sessions.close(previous);
-      const { token, session } = await sessions.open(user);
+      const session = await startSession(sessions, req, reply, user);
       keyLogins.record(session.id, login);
-      setSessionCookie(reply, token, sessions.maxAgeSec);
       return { user: publicUser(user), csrf: session.csrf };
     },
   );
@@ -94,7 +73,7 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
     {
       config: { access: 'session' },
       schema: {
-        summary: 'Your access identity: gateway record, approver, security keys',
+        summary: 'Your access identity: gateway record, approver, security keys, authenticator app',
         response: { 200: AccessMe, ...problems },
       },
     },
@@ -109,6 +88,7 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
         role: user.role,
         keys: identity && gw.webauthn ? await gw.webauthn.keys(identity.id) : [],
         webauthn: gw.webauthn !== undefined,
+        totp: await gw.totp.status(user.name),
       };
     },
   );
@@ -141,7 +121,7 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
       const w = webauthnOf(access);
       const identity = await linkedUser(access, user);
       const { ceremony, options } = await w.startRegistration(identity.id);
-      owners.hold(ceremony, user.name);
+      owners.hold(user.name, ceremony);
       return { ceremony, options: { ...options } };
     },
   );
@@ -159,7 +139,7 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
     async (req, reply) => {
       const { user } = signedIn(req);
       const { ceremony, response, name } = req.body;
-      if (!owners.take(ceremony, user.name))
+      if (owners.take(ceremony) !== user.name)
         throw new HubError('LG_VALIDATION', 'ceremony: unknown, used or expired, or not started by you');
       const key = await webauthnOf(access)
         .finishRegistration(ceremony, response as RegistrationResponseJSON, name)

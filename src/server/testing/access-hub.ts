@@ -3,6 +3,7 @@
  * small plant of `src/access/testing` (anna approves, otto operates, sam is Acme's engineer,
  * plc1 in cell1), WebAuthn bound to a test origin, mounted in a hub driven through `inject`.
  */
+import type { GatewayOptions } from '../../access/gateway.js';
 import { seedPlant, type TestGateway, testGateway } from '../../access/testing/gateway.js';
 import type { HubAccess } from '../access-gateway.js';
 import { type TestHub, testHub } from './hub.js';
@@ -15,9 +16,18 @@ export interface AccessTestHub extends TestHub {
   gateway: TestGateway;
 }
 
-/** `plc`: where the seeded asset plc1 (Modbus) answers, e.g. a simulator the test started. */
-export async function accessTestHub(plc?: { host: string; port: number }): Promise<AccessTestHub> {
+/**
+ * `plc`: where the seeded asset plc1 (Modbus) answers, e.g. a simulator the test started;
+ * `options`: more of the gateway's (a clock, authenticator codes); `loginPerMinute`: the hub's
+ * per-address sign-in limit.
+ */
+export async function accessTestHub(
+  plc?: { host: string; port: number },
+  options: Partial<GatewayOptions> = {},
+  loginPerMinute?: number,
+): Promise<AccessTestHub> {
   const gateway = await testGateway({
+    ...options,
     webauthn: {
       rpId: HUB_RP_ID,
       rpName: 'Lineguard hub',
@@ -29,7 +39,7 @@ export async function accessTestHub(plc?: { host: string; port: number }): Promi
   try {
     await seedPlant(gateway.gw, plc);
     const access: HubAccess = { gateway: gateway.gw, approverGroup: 'approvers' };
-    const hub = await testHub({ access });
+    const hub = await testHub({ access, ...(loginPerMinute !== undefined ? { loginPerMinute } : {}) });
     return {
       ...hub,
       access,

@@ -1,0 +1,93 @@
+/**
+ * Authenticator apps (TOTP), the opt-in fallback to security keys: each console user sets up
+ * their own; an administrator removes one whose phone is lost. Someone who has a key must have
+ * signed in with it in the last few minutes to add an app, so a stolen session cookie cannot
+ * plant a weaker factor on a key holder's account.
+ */
+import { z } from 'zod';
+import { signedIn } from '../access.js';
+import { type HubAccess, linkedUser } from '../access-gateway.js';
+import { IdParams, TotpConfirmBody, TotpEnrolment, TotpStatus } from '../access-schemas.js';
+import type { Hub } from '../context.js';
+import { problems } from '../context.js';
+import { HubError } from '../errors.js';
+import type { KeyLogins } from '../key-logins.js';
+
+const Empty = z.strictObject({});
+const NoContent = z.null().describe('no content');
+
+export function authenticatorRoutes(app: Hub, access: HubAccess, keyLogins: KeyLogins): void {
+  const gw = access.gateway;
+
+  app.post(
+    '/api/access/totp/start',
+    {
+      config: { access: 'session' },
+      schema: {
+        summary: 'Start setting up an authenticator app for yourself: the secret, shown once',
+        body: Empty,
+        response: { 200: TotpEnrolment, ...problems },
+      },
+    },
+    async (req) => {
+      const { user, session } = signedIn(req);
+      const identity = await linkedUser(access, user);
+      const keys = gw.webauthn ? await gw.webauthn.keys(identity.id) : [];
+      if (keys.length > 0 && keyLogins.fresh(session.id, user.name) === undefined)
+        throw new HubError(
+          'LG_FORBIDDEN',
+          `sign in with your security key first (in the last ${keyLogins.freshMs / 60_000} minutes) to add an authenticator app`,
+        );
+      return gw.totp.startEnrolment(identity.id);
+    },
+  );
+
+  app.post(
+    '/api/access/totp/confirm',
+    {
+      config: { access: 'session' },
+      schema: {
+        summary: 'Finish setting up your authenticator app with its current code',
+        body: TotpConfirmBody,
+        response: { 201: TotpStatus, ...problems },
+      },
+    },
+    async (req, reply) => {
+      const { user } = signedIn(req);
+      return reply.code(201).send(await gw.totp.confirmEnrolment(user.name, req.body.code));
+    },
+  );
+
+  app.delete(
+    '/api/access/totp',
+    {
+      config: { access: 'session' },
+      schema: {
+        summary: 'Remove your authenticator app',
+        response: { 204: NoContent, ...problems },
+      },
+    },
+    async (req, reply) => {
+      const { user } = signedIn(req);
+      await gw.totp.remove(user.name, user.name);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/api/access/users/:id/totp',
+    {
+      config: { access: 'admin' },
+      schema: {
+        summary: "Remove a user's authenticator app (a lost phone)",
+        params: IdParams,
+        response: { 204: NoContent, ...problems },
+      },
+    },
+    async (req, reply) => {
+      const { user } = signedIn(req);
+      await gw.totp.remove(req.params.id, user.name);
+      return reply.code(204).send(null);
+    },
+  );
+}
