@@ -55,6 +55,28 @@ describe('lineguard serve with the access gateway', () => {
     }
   });
 
+  it('allows authenticator codes only when asked (--allow-totp), and only with the gateway', async () => {
+    const off = new RunningCli(['serve', '--data-dir', data, '--port', '0', '--allow-totp'], baseEnv());
+    expect(await off.exited).toBe(64);
+    expect(off.stderr).toMatch(/--allow-totp: the access gateway is off/);
+    const on = new RunningCli(['serve', '--data-dir', data, '--port', '0', '--allow-totp'], {
+      ...baseEnv(),
+      LINEGUARD_CA_PASSPHRASE: PASSPHRASE,
+    });
+    try {
+      await on.waitFor(/Authenticator codes allowed as a fallback \(not phishing-resistant/);
+      const [, url] = await on.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const cookie = await signIn(url!, 'boss', 'boss-password-1');
+      const me = (await (await fetch(`${url}/api/access/me`, { headers: { cookie } })).json()) as {
+        totp: unknown;
+      };
+      expect(me.totp).toEqual({ allowed: true, enrolled: false });
+      expect(await on.stop()).toBe(0);
+    } finally {
+      await on.stop('SIGKILL');
+    }
+  });
+
   it('refuses to start with the wrong CA passphrase, and starts with the right one from a file', async () => {
     const wrong = new RunningCli(['serve', '--data-dir', data, '--port', '0'], {
       ...baseEnv(),
