@@ -6,12 +6,15 @@
  * origin (a phishing page on another port) and relayed by its server refused on origin; a key
  * without user verification refused by the browser. Then a supplier's request approved on the
  * grants page, and a bad policy shown with Cedar's error while the previous stays in force.
+ * Last, the opt-in fallback: a supplier without a key sets up an authenticator app on My keys
+ * and signs in with password and code, audited as not phishing-resistant.
  */
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'otplib';
 import { type BrowserContext, type CDPSession, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceCsr } from '../src/access/testing/gateway.js';
@@ -115,6 +118,7 @@ describe.skipIf(!chromiumAvailable())('security keys and access pages in a brows
       dataDir: dir,
       caPassphrase: randomBytes(24).toString('base64url'),
       publicUrl: new URL(url),
+      allowTotp: true,
     });
     await seedDemoAccess(access, ADMIN.name);
     hub = await startHub({ store, version: 'e2e', host: '127.0.0.1', port, webRoot: WEB_ROOT, access });
@@ -289,6 +293,41 @@ describe.skipIf(!chromiumAvailable())('security keys and access pages in a brows
     await expect.poll(() => alert.textContent()).toContain(`Version ${version} stays in force`);
     expect(await alert.textContent()).toMatch(/modbus:wrte/);
     expect(access.gateway.policies.version).toBe(version);
+  });
+
+  it('sets up an authenticator app on My keys, then signs in with password and code', async () => {
+    await signOut();
+    await page.getByLabel('User name').fill(DEMO_SUPPLIER_USER);
+    await page.getByLabel('Password').fill('supplier-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signedInView();
+    await page.goto(`${url}/access/keys`);
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    await page.getByRole('img', { name: 'QR code of the authenticator secret' }).waitFor();
+    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+    const epoch = () => Math.floor(Date.now() / 1000);
+    await page.getByLabel('The code your app shows now').fill(await generate({ secret, epoch: epoch() }));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByTestId('totp-status').waitFor();
+
+    await signOut();
+    await page.getByLabel('User name').fill(DEMO_SUPPLIER_USER);
+    await page.getByLabel('Password').fill('supplier-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Authenticator code' }).waitFor();
+    const codeField = page.getByLabel('The code your authenticator app shows');
+    expect(await codeField.inputValue()).toBe('');
+    // The code of the next step: the one that confirmed the app is spent.
+    await page
+      .getByLabel('The code your authenticator app shows')
+      .fill(await generate({ secret, epoch: epoch() + 30 }));
+    await page.getByRole('button', { name: 'Sign in with the code' }).click();
+    await signedInView();
+    const login = (await access.gateway.audit.list({ type: 'access.login', limit: 1000 })).at(-1);
+    expect(login).toMatchObject({
+      actor: DEMO_SUPPLIER_USER,
+      data: { method: 'totp', phishingResistant: false },
+    });
   });
 
   it('raised no script errors', () => {

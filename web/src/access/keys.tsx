@@ -2,6 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { dateTime } from '../lib/format.js';
 import { useAction } from './action.js';
+import { AuthenticatorSection } from './authenticator.js';
 import { CertificateSection } from './certificate.js';
 import type { AccessMe } from './types.js';
 import { registerKey } from './webauthn.js';
@@ -88,6 +89,7 @@ export function KeysSection({ me, onChange }: { me: AccessMe; onChange: () => vo
         ) : null}
       </section>
       {me.webauthn && me.keys.length > 0 ? <CertificateSection /> : null}
+      <AuthenticatorSection me={me} onChange={onChange} />
     </>
   );
 }

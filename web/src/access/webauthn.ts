@@ -17,13 +17,27 @@ interface Ceremony<O> {
   options: O;
 }
 
-/** The answer of a password sign-in when the user has a key: sign the challenge with it. */
+/**
+ * The answer of a password sign-in when the user has a key: sign the challenge with it (or,
+ * with `codeStep`, give an authenticator code instead).
+ */
 export interface KeyRequired extends Ceremony<PublicKeyCredentialRequestOptionsJSON> {
   keyRequired: true;
+  codeStep?: string;
+}
+
+/** The answer of a password sign-in when the user's second factor is an authenticator app. */
+export interface CodeRequired {
+  codeRequired: true;
+  codeStep: string;
 }
 
 export function isKeyRequired(v: unknown): v is KeyRequired {
   return typeof v === 'object' && v !== null && (v as { keyRequired?: unknown }).keyRequired === true;
+}
+
+export function isCodeRequired(v: unknown): v is CodeRequired {
+  return typeof v === 'object' && v !== null && (v as { codeRequired?: unknown }).codeRequired === true;
 }
 
 /** Finishes a sign-in ceremony (the password's second step, or a key alone). */
