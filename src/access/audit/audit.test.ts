@@ -75,4 +75,12 @@ describe('audit log', () => {
     const sys = toSyslogCef(e!, '0.1.0', 'gw 1');
     expect(sys).toMatch(/^<166>1 \d{4}-\d\d-\d\dT[\d:.]+Z gw-1 lineguard - access\.login - CEF:0\|/);
   });
+
+  it('marks a login that was not phishing-resistant (an authenticator code) in CEF and syslog', async () => {
+    const [e] = await t.gw.audit.list({ from: 3, limit: 1 });
+    const weak = { ...e!, data: { method: 'totp', phishingResistant: false } };
+    expect(toCef(weak, '0.1.0')).toContain('|access.login|Login, not phishing-resistant|5|');
+    // Syslog severity warning (4), not informational (6).
+    expect(toSyslogCef(weak, '0.1.0', 'gw')).toMatch(/^<164>1 /);
+  });
 });
