@@ -84,7 +84,9 @@ async function serveAccess(
         : `Access gateway on; security keys off: ${url.origin} is an address, and browsers need a host name (--public-url)\n`,
     );
     if (allowTotp)
-      io.stdout.write('Authenticator codes allowed as a fallback (not phishing-resistant; audited as such)\n');
+      io.stdout.write(
+        'Authenticator codes allowed as a fallback (not phishing-resistant; audited as such)\n',
+      );
     return access;
   } catch (e) {
     return accessStartError(e);
