@@ -9,9 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceCsr } from '../access/testing/gateway.js';
 import { SoftwareKey } from '../access/testing/software-key.js';
 import { KeyLogins } from './key-logins.js';
-import { SESSION_COOKIE } from './sessions.js';
-import { type AccessTestHub, accessTestHub, HUB_ORIGIN } from './testing/access-hub.js';
-import { type Client, sessionCookie } from './testing/hub.js';
+import {
+  type AccessTestHub,
+  accessTestHub,
+  keySession as openKeySession,
+  registerKey,
+} from './testing/access-hub.js';
+import type { Client } from './testing/hub.js';
 
 const HOUR = 3600_000;
 
@@ -29,44 +33,13 @@ describe('client certificates after a security-key sign-in', () => {
         .executeTakeFirstOrThrow()
     ).n;
 
-  /** A session opened by otto's security key alone, as the console does it. */
-  async function keySession(): Promise<Client> {
-    const start = json<{ ceremony: string; options: never }>(
-      await t.app.inject({ method: 'POST', url: '/api/auth/key/start', payload: {} }),
-    );
-    const res = await t.app.inject({
-      method: 'POST',
-      url: '/api/auth/key/finish',
-      payload: { ceremony: start.ceremony, response: key.login(start.options, HUB_ORIGIN) },
-    });
-    expect(res.statusCode, res.body).toBe(200);
-    const cookie = sessionCookie(res)!;
-    const { csrf } = json<{ csrf: string }>(res);
-    return {
-      cookie,
-      csrf,
-      inject: (o) =>
-        t.app.inject({
-          ...o,
-          cookies: { [SESSION_COOKIE]: cookie },
-          headers: { 'x-csrf-token': csrf, ...o.headers },
-        }),
-    };
-  }
+  const keySession = () => openKeySession(t.app, key);
 
   beforeAll(async () => {
     t = await accessTestHub();
     // otto (an operator in the seeded plant) signs in with his password, then registers a key.
     password = await t.signedIn('engineer', 'otto');
-    const start = json<{ ceremony: string; options: never }>(
-      await password.inject({ method: 'POST', url: '/api/access/keys/register/start', payload: {} }),
-    );
-    const reg = await password.inject({
-      method: 'POST',
-      url: '/api/access/keys/register/finish',
-      payload: { ceremony: start.ceremony, response: key.register(start.options, HUB_ORIGIN), name: 'key' },
-    });
-    expect(reg.statusCode, reg.body).toBe(201);
+    await registerKey(password, key);
   }, 60_000);
   afterAll(async () => t?.close());
 

@@ -11,9 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessGateway } from '../access/gateway.js';
 import { deviceCsr, TEST_PASSPHRASE } from '../access/testing/gateway.js';
 import { SoftwareKey } from '../access/testing/software-key.js';
-import { SESSION_COOKIE } from './sessions.js';
-import { type AccessTestHub, accessTestHub, HUB_ORIGIN } from './testing/access-hub.js';
-import { type Client, sessionCookie, testHub } from './testing/hub.js';
+import { type AccessTestHub, accessTestHub, keySession, registerKey } from './testing/access-hub.js';
+import { type Client, clientOf, sessionCookie, testHub } from './testing/hub.js';
 
 const json = <T>(res: LightMyRequestResponse): T => res.json() as T;
 
@@ -31,21 +30,6 @@ describe('authenticator codes on the hub', () => {
   /** The code of otto's last sign-in, to replay. */
   let used = '';
 
-  /** A client for the session a sign-in answer opened. */
-  const clientOf = (res: LightMyRequestResponse): Client => {
-    const cookie = sessionCookie(res)!;
-    const csrf = json<{ csrf: string }>(res).csrf;
-    return {
-      cookie,
-      csrf,
-      inject: (o) =>
-        t.app.inject({
-          ...o,
-          cookies: { [SESSION_COOKIE]: cookie, ...o.cookies },
-          headers: { 'x-csrf-token': csrf, ...o.headers },
-        }),
-    };
-  };
   const password = (name: string) =>
     t.app.inject({
       method: 'POST',
@@ -108,7 +92,7 @@ describe('authenticator codes on the hub', () => {
     const res = await finish(again.codeStep, right);
     used = right;
     expect(res.statusCode, res.body).toBe(200);
-    const me = await clientOf(res).inject({ method: 'GET', url: '/api/auth/me' });
+    const me = await clientOf(t.app, res).inject({ method: 'GET', url: '/api/auth/me' });
     expect(json<{ user: { name: string } }>(me).user.name).toBe('otto');
     const login = (await t.gateway.gw.audit.list({ type: 'access.login', limit: 100 })).at(-1);
     expect(login).toMatchObject({ actor: 'otto', data: { method: 'totp', phishingResistant: false } });
@@ -131,30 +115,13 @@ describe('authenticator codes on the hub', () => {
   it('lets a key holder add an app only right after a key sign-in; a code session gets no certificate', async () => {
     const root = await t.signedIn('admin', 'root');
     const key = new SoftwareKey();
-    const reg = json<{ ceremony: string; options: never }>(
-      await root.inject({ method: 'POST', url: '/api/access/keys/register/start', payload: {} }),
-    );
-    const done = await root.inject({
-      method: 'POST',
-      url: '/api/access/keys/register/finish',
-      payload: { ceremony: reg.ceremony, response: key.register(reg.options, HUB_ORIGIN), name: 'key' },
-    });
-    expect(done.statusCode, done.body).toBe(201);
+    await registerKey(root, key);
     // This session began with a password only: it may not add a weaker factor to a key holder.
     const stolen = await root.inject({ method: 'POST', url: '/api/access/totp/start', payload: {} });
     expect(stolen.statusCode).toBe(403);
     expect(json<{ detail: string }>(stolen).detail).toMatch(/security key first/);
 
-    const ks = json<{ ceremony: string; options: never }>(
-      await t.app.inject({ method: 'POST', url: '/api/auth/key/start', payload: {} }),
-    );
-    const keyed = clientOf(
-      await t.app.inject({
-        method: 'POST',
-        url: '/api/auth/key/finish',
-        payload: { ceremony: ks.ceremony, response: key.login(ks.options, HUB_ORIGIN) },
-      }),
-    );
+    const keyed = await keySession(t.app, key);
     await enrol(keyed, 'root');
     const confirmed = await keyed.inject({
       method: 'POST',
@@ -168,7 +135,7 @@ describe('authenticator codes on the hub', () => {
     const pw = json<{ keyRequired: boolean; ceremony: string; codeStep: string }>(await password('root'));
     expect(pw).toMatchObject({ keyRequired: true });
     expect(pw.codeStep).toMatch(/^[\w-]+$/);
-    const viaCode = clientOf(await finish(pw.codeStep, await code('root')));
+    const viaCode = clientOf(t.app, await finish(pw.codeStep, await code('root')));
     const { csrPem } = await deviceCsr('root-laptop');
     const cert = await viaCode.inject({
       method: 'POST',
@@ -184,7 +151,7 @@ describe('authenticator codes on the hub', () => {
     const vic = await t.signedIn('viewer', 'vic');
     nextCode();
     const step = json<{ codeStep: string }>(await password('root'));
-    const root = clientOf(await finish(step.codeStep, await code('root')));
+    const root = clientOf(t.app, await finish(step.codeStep, await code('root')));
     const denied = await vic.inject({ method: 'DELETE', url: '/api/access/users/otto/totp' });
     expect(denied.statusCode).toBe(403);
     const removed = await root.inject({ method: 'DELETE', url: '/api/access/users/otto/totp' });
@@ -195,9 +162,9 @@ describe('authenticator codes on the hub', () => {
     const pw = await password('otto');
     expect(sessionCookie(pw)).toBeDefined();
     // Otto sets one up again for the next test.
-    await enrol(clientOf(pw), 'otto');
+    await enrol(clientOf(t.app, pw), 'otto');
     nextCode();
-    const again = await clientOf(pw).inject({
+    const again = await clientOf(t.app, pw).inject({
       method: 'POST',
       url: '/api/access/totp/confirm',
       payload: { code: await code('otto') },

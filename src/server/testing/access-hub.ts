@@ -5,8 +5,10 @@
  */
 import type { GatewayOptions } from '../../access/gateway.js';
 import { seedPlant, type TestGateway, testGateway } from '../../access/testing/gateway.js';
+import type { SoftwareKey } from '../../access/testing/software-key.js';
 import type { HubAccess } from '../access-gateway.js';
-import { type TestHub, testHub } from './hub.js';
+import type { Hub } from '../context.js';
+import { type Client, clientOf, type TestHub, testHub } from './hub.js';
 
 export const HUB_ORIGIN = 'https://hub.plant.test';
 export const HUB_RP_ID = 'hub.plant.test';
@@ -53,4 +55,30 @@ export async function accessTestHub(
     await gateway.cleanup();
     throw e;
   }
+}
+
+/** Registers `key` for the signed-in `client`'s user, as the console's My keys page does. */
+export async function registerKey(client: Client, key: SoftwareKey, name = 'key'): Promise<void> {
+  const start = await client.inject({ method: 'POST', url: '/api/access/keys/register/start', payload: {} });
+  const { ceremony, options } = start.json() as { ceremony: string; options: never };
+  const res = await client.inject({
+    method: 'POST',
+    url: '/api/access/keys/register/finish',
+    payload: { ceremony, response: key.register(options, HUB_ORIGIN), name },
+  });
+  if (res.statusCode !== 201) throw new Error(`key registration failed: ${res.statusCode} ${res.body}`);
+}
+
+/** A session opened by `key` alone, as the console's "Use a security key" does it. */
+export async function keySession(app: Hub, key: SoftwareKey): Promise<Client> {
+  const start = await app.inject({ method: 'POST', url: '/api/auth/key/start', payload: {} });
+  const { ceremony, options } = start.json() as { ceremony: string; options: never };
+  return clientOf(
+    app,
+    await app.inject({
+      method: 'POST',
+      url: '/api/auth/key/finish',
+      payload: { ceremony, response: key.login(options, HUB_ORIGIN) },
+    }),
+  );
 }

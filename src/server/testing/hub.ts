@@ -33,6 +33,23 @@ export function sessionCookie(res: LightMyRequestResponse): string | undefined {
   return res.cookies.find((c) => c.name === SESSION_COOKIE)?.value;
 }
 
+/** A client for the session a sign-in answer opened (its cookie and CSRF token). */
+export function clientOf(app: Hub, res: LightMyRequestResponse): Client {
+  const cookie = sessionCookie(res);
+  if (cookie === undefined) throw new Error(`no session opened: ${res.statusCode} ${res.body}`);
+  const csrf = (res.json() as { csrf: string }).csrf;
+  return {
+    cookie,
+    csrf,
+    inject: (o) =>
+      app.inject({
+        ...o,
+        cookies: { [SESSION_COOKIE]: cookie, ...o.cookies },
+        headers: { 'x-csrf-token': csrf, ...o.headers },
+      }),
+  };
+}
+
 export async function testHub(
   opts: Partial<Omit<HubOptions, 'store'>> & { dialect?: Dialect } = {},
 ): Promise<TestHub> {
@@ -55,18 +72,7 @@ export async function testHub(
       await addUser(name, role, password);
       const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { name, password } });
       if (res.statusCode !== 200) throw new Error(`login of ${name} failed: ${res.statusCode} ${res.body}`);
-      const cookie = sessionCookie(res)!;
-      const csrf = (res.json() as { csrf: string }).csrf;
-      return {
-        cookie,
-        csrf,
-        inject: (o) =>
-          app.inject({
-            ...o,
-            cookies: { [SESSION_COOKIE]: cookie, ...o.cookies },
-            headers: { 'x-csrf-token': csrf, ...o.headers },
-          }),
-      };
+      return clientOf(app, res);
     },
     async close() {
       await app.close();

@@ -7,6 +7,7 @@ import { type FormEvent, useMemo, useState } from 'react';
 import { encode } from 'uqr';
 import { postJson, request } from '../lib/api.js';
 import { dateTime } from '../lib/format.js';
+import { FormError } from '../ui/form-error.js';
 import { useAction } from './action.js';
 import type { AccessMe } from './types.js';
 
@@ -117,11 +118,7 @@ export function AuthenticatorSection({ me, onChange }: { me: AccessMe; onChange:
           Set up an authenticator app
         </button>
       )}
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
     </section>
   );
 }

@@ -6,6 +6,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { postJson } from '../lib/api.js';
 import { dateTime } from '../lib/format.js';
+import { FormError } from '../ui/form-error.js';
 import { useAction } from './action.js';
 import type { IssuedCertificate } from './types.js';
 
@@ -80,11 +81,7 @@ export function CertificateSection() {
           {busy ? 'Issuing…' : 'Issue certificate'}
         </button>
       </form>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
       {issued && download ? (
         <p role="status">
           Issued for {issued.device}, valid until {dateTime(issued.notAfter)}.{' '}

@@ -7,6 +7,7 @@ import { type FormEvent, useState } from 'react';
 import { postJson } from '../lib/api.js';
 import { dateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
+import { FormError } from '../ui/form-error.js';
 import { Load } from '../ui/states.js';
 import { useAction } from './action.js';
 import type { AccessAsset, AccessMe, Grant, Items } from './types.js';
@@ -106,11 +107,7 @@ function RequestForm({ onDone }: { onDone: () => void }) {
                 Reason
                 <input name="reason" maxLength={1000} required placeholder="ticket, task, what you will do" />
               </label>
-              {error ? (
-                <p className="form-error" role="alert">
-                  {error}
-                </p>
-              ) : null}
+              <FormError error={error} />
               <button type="submit" className="btn primary" disabled={busy || picked.length === 0}>
                 Send request
               </button>

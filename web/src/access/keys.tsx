@@ -1,6 +1,7 @@
 /** Your security keys: the list, registering another (several per person are allowed), and a device certificate. */
 import { type FormEvent, useState } from 'react';
 import { dateTime } from '../lib/format.js';
+import { FormError } from '../ui/form-error.js';
 import { useAction } from './action.js';
 import { AuthenticatorSection } from './authenticator.js';
 import { CertificateSection } from './certificate.js';
@@ -77,11 +78,7 @@ export function KeysSection({ me, onChange }: { me: AccessMe; onChange: () => vo
             Security keys are off on this hub: it needs a host name as its public URL (--public-url).
           </p>
         )}
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} />
         {added && !error ? (
           <p role="status" className="muted">
             Registered “{added}”.

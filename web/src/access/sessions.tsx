@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { postJson } from '../lib/api.js';
 import { dateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
+import { FormError } from '../ui/form-error.js';
 import { Load } from '../ui/states.js';
 import { useAction } from './action.js';
 import type { AccessMe, Items, LiveSession } from './types.js';
@@ -20,11 +21,7 @@ export function SessionsSection({ me }: { me: AccessMe }) {
   return (
     <section className="card" aria-labelledby="sessions-h">
       <h2 id="sessions-h">Live sessions</h2>
-      {error ? (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError error={error} />
       <Load value={sessions} what="the live sessions" retry={reload}>
         {({ items }) =>
           items.length === 0 ? (

@@ -2,6 +2,7 @@
 import type { FormEvent } from 'react';
 import { postJson } from '../lib/api.js';
 import { useApi } from '../lib/use-api.js';
+import { FormError } from '../ui/form-error.js';
 import { Load } from '../ui/states.js';
 import { useAction } from './action.js';
 import type { AccessMe, Items, Named } from './types.js';
@@ -70,11 +71,7 @@ export function SuppliersSection({ me }: { me: AccessMe }) {
               Add supplier
             </button>
           </form>
-          {error ? (
-            <p className="form-error" role="alert">
-              {error}
-            </p>
-          ) : null}
+          <FormError error={error} />
         </section>
       ) : null}
     </>

@@ -6,6 +6,7 @@
 import { type FormEvent, useState } from 'react';
 import { postJson, request } from '../lib/api.js';
 import { useApi } from '../lib/use-api.js';
+import { FormError } from '../ui/form-error.js';
 import { Load } from '../ui/states.js';
 import { useAction } from './action.js';
 import type { AccessUserEntry, Items, Named } from './types.js';
@@ -191,11 +192,7 @@ function AddPerson({ onDone }: { onDone: () => void }) {
             </label>
           </div>
         ) : null}
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={error} />
         <button type="submit" className="btn primary" disabled={busy}>
           Add person
         </button>

@@ -6,6 +6,7 @@
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { answerWithKey, isCodeRequired, isKeyRequired, signInWithKey } from '../access/webauthn.js';
 import { errorText, postJson, type SessionInfo } from '../lib/api.js';
+import { FormError } from '../ui/form-error.js';
 import { Link } from '../ui/link.js';
 
 function useSubmit(path: string, onSession: (s: SessionInfo) => void) {
@@ -77,11 +78,6 @@ export function LoginPage({ onSession }: { onSession: (s: SessionInfo) => void }
     e.preventDefault();
     void withCode(String(new FormData(e.currentTarget).get('code') ?? '').trim());
   };
-  const failure = error ? (
-    <p className="form-error" role="alert">
-      {error}
-    </p>
-  ) : null;
   if (codeStep && busy !== 'key')
     return (
       <Frame title="Authenticator code">
@@ -98,7 +94,7 @@ export function LoginPage({ onSession }: { onSession: (s: SessionInfo) => void }
               required
             />
           </label>
-          {failure}
+          <FormError error={error} />
           <button type="submit" className="btn primary" disabled={busy !== ''}>
             {busy === 'code' ? 'Checking…' : 'Sign in with the code'}
           </button>
@@ -122,7 +118,7 @@ export function LoginPage({ onSession }: { onSession: (s: SessionInfo) => void }
           Password
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        {failure}
+        <FormError error={error} />
         <button type="submit" className="btn primary" disabled={busy !== ''}>
           {busy === 'password' ? 'Signing in…' : busy === 'key' ? 'Touch your security key…' : 'Sign in'}
         </button>
@@ -178,16 +174,8 @@ export function SetupPage({ token, onSession }: { token?: string; onSession: (s:
           Password again
           <input name="confirm" type="password" autoComplete="new-password" required />
         </label>
-        {mismatch ? (
-          <p className="form-error" role="alert">
-            The two passwords differ.
-          </p>
-        ) : null}
-        {error ? (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormError error={mismatch ? 'The two passwords differ.' : ''} />
+        <FormError error={error} />
         <button type="submit" className="btn primary" disabled={busy !== ''}>
           {busy ? 'Creating…' : 'Create administrator'}
         </button>
