@@ -16,12 +16,20 @@ export interface PendingOp {
 }
 
 /**
- * One request per key (the protocol's request id), in a Map. A request whose key is still
- * waiting displaces the earlier one, which takes its place in the order, or with `requeue`
- * goes to the end as the newest.
+ * One request per key (the protocol's request id). A request whose key is still waiting
+ * displaces the earlier one, which takes its place in the order, or with `requeue` goes to the
+ * end as the newest.
+ *
+ * Two parallel arrays scanned linearly, not a Map: a table holds a handful of requests (at most
+ * `cap`, 64 or fewer), and a Map that empties after every response reallocates its backing
+ * store each time (V8 shrinks an OrderedHashMap whose entries fall under a quarter of its
+ * capacity, even at the minimum capacity), which was the largest allocation per packet of
+ * the S7 path.
  */
 export class KeyedPending<T> {
-  private readonly byKey = new Map<number, T>();
+  private readonly keys: number[] = [];
+  private readonly values: (T | undefined)[] = [];
+  private n = 0;
 
   constructor(
     private readonly cap: number,
@@ -31,42 +39,78 @@ export class KeyedPending<T> {
   ) {}
 
   get size(): number {
-    return this.byKey.size;
+    return this.n;
   }
 
   add(key: number, value: T): void {
-    const same = this.byKey.get(key);
-    if (same !== undefined) {
-      if (this.requeue) this.byKey.delete(key);
+    const i = this.indexOf(key);
+    if (i >= 0) {
+      const same = this.values[i]!;
+      if (this.requeue) {
+        this.removeAt(i);
+        this.push(key, value);
+      } else this.values[i] = value;
       this.displaced(same, false);
-    } else if (this.byKey.size >= this.cap) {
-      const oldest = this.byKey.keys().next().value!;
-      const old = this.byKey.get(oldest)!;
-      this.byKey.delete(oldest);
+      return;
+    }
+    if (this.n >= this.cap) {
+      const old = this.values[0]!;
+      this.removeAt(0);
       this.displaced(old, true);
     }
-    this.byKey.set(key, value);
+    this.push(key, value);
   }
 
   get(key: number): T | undefined {
-    return this.byKey.get(key);
+    const i = this.indexOf(key);
+    return i < 0 ? undefined : this.values[i];
   }
 
   delete(key: number): void {
-    this.byKey.delete(key);
+    const i = this.indexOf(key);
+    if (i >= 0) this.removeAt(i);
   }
 
   /** Removes and returns the request with `key`, or undefined. */
   take(key: number): T | undefined {
-    const v = this.byKey.get(key);
-    if (v !== undefined) this.byKey.delete(key);
+    const i = this.indexOf(key);
+    if (i < 0) return undefined;
+    const v = this.values[i];
+    this.removeAt(i);
     return v;
   }
 
   /** Every request still waiting, oldest first, then the table is empty. */
   drain(each: (v: T) => void): void {
-    for (const v of this.byKey.values()) each(v);
-    this.byKey.clear();
+    const n = this.n;
+    this.n = 0;
+    for (let i = 0; i < n; i++) {
+      const v = this.values[i]!;
+      this.values[i] = undefined;
+      each(v);
+    }
+  }
+
+  private indexOf(key: number): number {
+    for (let i = 0; i < this.n; i++) if (this.keys[i] === key) return i;
+    return -1;
+  }
+
+  private push(key: number, value: T): void {
+    this.keys[this.n] = key;
+    this.values[this.n] = value;
+    this.n++;
+  }
+
+  /** Closes the gap at `i`, keeping the order; the freed slot lets go of its value. */
+  private removeAt(i: number): void {
+    const last = this.n - 1;
+    for (let j = i; j < last; j++) {
+      this.keys[j] = this.keys[j + 1]!;
+      this.values[j] = this.values[j + 1];
+    }
+    this.values[last] = undefined;
+    this.n = last;
   }
 }
 
