@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessGateway } from '../access/gateway.js';
 import { deviceCsr, TEST_PASSPHRASE } from '../access/testing/gateway.js';
 import { SoftwareKey } from '../access/testing/software-key.js';
-import { type AccessTestHub, accessTestHub, keySession, registerKey } from './testing/access-hub.js';
+import {
+  type AccessTestHub,
+  accessTestHub,
+  HUB_ORIGIN,
+  keySession,
+  registerKey,
+} from './testing/access-hub.js';
 import { type Client, clientOf, sessionCookie, testHub } from './testing/hub.js';
 
 const json = <T>(res: LightMyRequestResponse): T => res.json() as T;
@@ -27,6 +33,7 @@ describe('authenticator codes on the hub', () => {
   };
   const secrets = new Map<string, string>();
   const code = (user: string) => generate({ secret: secrets.get(user)!, epoch: Math.floor(now() / 1000) });
+  const rootKey = new SoftwareKey();
   /** The code of otto's last sign-in, to replay. */
   let used = '';
 
@@ -114,7 +121,7 @@ describe('authenticator codes on the hub', () => {
 
   it('lets a key holder add an app only right after a key sign-in; a code session gets no certificate', async () => {
     const root = await t.signedIn('admin', 'root');
-    const key = new SoftwareKey();
+    const key = rootKey;
     await registerKey(root, key);
     // This session began with a password only: it may not add a weaker factor to a key holder.
     const stolen = await root.inject({ method: 'POST', url: '/api/access/totp/start', payload: {} });
@@ -145,6 +152,26 @@ describe('authenticator codes on the hub', () => {
     expect(cert.statusCode).toBe(403);
     expect(json<{ detail: string }>(cert).detail).toMatch(/security-key sign-in/);
     expect(t.access.gateway.directory.device('root-laptop')).toBeUndefined();
+  });
+
+  it('forgives earlier password failures only when the whole sign-in succeeds (here by key)', async () => {
+    const wrongPassword = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        payload: { name: 'root', password: 'not-it-at-all' },
+      });
+    for (let i = 0; i < 4; i++) expect((await wrongPassword()).statusCode).toBe(401);
+    const pw = json<{ ceremony: string; options: never }>(await password('root'));
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/key/finish',
+      payload: { ceremony: pw.ceremony, response: rootKey.login(pw.options, HUB_ORIGIN) },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    // Counted from zero again: a fifth mistake is a mistake, not a lock-out.
+    expect((await wrongPassword()).statusCode).toBe(401);
+    expect((await password('root')).statusCode).toBe(200);
   });
 
   it('lets an administrator remove a lost app, and no one else', async () => {

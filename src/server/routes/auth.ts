@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AccessError } from '../../access/errors.js';
 import type { User } from '../../store/types.js';
-import { clearSessionCookie, setSessionCookie, signedIn, startSession } from '../access.js';
+import { clearSessionCookie, signedIn, startSession } from '../access.js';
 import { secondStep } from '../access-gateway.js';
 import { CodeLoginBody, CodeRequired, KeyRequired } from '../access-schemas.js';
 import { type Hub, type HubContext, problems, publicUser } from '../context.js';
@@ -14,11 +14,11 @@ import { LoginBody, SessionAnswer, SetupBody } from '../schemas.js';
 import { SESSION_COOKIE } from '../sessions.js';
 
 export function authRoutes(app: Hub, ctx: HubContext): void {
+  const { store, sessions, throttle } = ctx;
   const signIn = async (req: FastifyRequest, reply: FastifyReply, user: User) => {
     const session = await startSession(sessions, req, reply, user);
     return { user: publicUser(user), csrf: session.csrf };
   };
-  const { store, sessions, throttle } = ctx;
   const rateLimit = { max: ctx.loginPerMinute, timeWindow: 60_000 };
   // Password sign-ins waiting for their authenticator code.
   const codeSteps = new OneTimeSteps();
@@ -40,7 +40,8 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
     {
       config: { access: 'public', rateLimit },
       schema: {
-        summary: 'Sign in with a user name and password (then a security key, when the user has one)',
+        summary:
+          'Sign in with a user name and password (then a security key, or an authenticator code where allowed, when the user has one)',
         body: LoginBody,
         response: { 200: z.union([SessionAnswer, KeyRequired, CodeRequired]), ...problems },
       },
@@ -164,9 +165,7 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
         setup.restore();
         throw e;
       }
-      const { token: cookie, session } = await sessions.open(user);
-      setSessionCookie(reply, cookie, sessions.maxAgeSec);
-      return reply.code(201).send({ user: publicUser(user), csrf: session.csrf });
+      return reply.code(201).send(await signIn(req, reply, user));
     },
   );
 }

@@ -62,6 +62,7 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
       const user = await store.userByName(login.user);
       if (!user || user.disabled)
         throw new HubError('LG_KEY_REJECTED', `the key's user ${login.user} has no console account`);
+      ctx.throttle.succeed(user.name);
       const session = await startSession(sessions, req, reply, user);
       keyLogins.record(session.id, login);
       return { user: publicUser(user), csrf: session.csrf };
