@@ -24,6 +24,7 @@ export const ACCESS_EVENT_TYPES = [
   'access.login',
   'access.login.refused',
   'access.key.register',
+  'access.key.remove',
   'access.totp.enrol',
   'access.totp.remove',
 ] as const;

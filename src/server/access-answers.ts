@@ -86,6 +86,12 @@ export const AccessUserEntry = z.object({
   console: z.object({ role: z.enum(CONSOLE_ROLES), disabled: z.boolean() }).nullable(),
   identity: Identity.nullable(),
   keys: z.number().int(),
+  authenticator: z.boolean().describe('has an authenticator app (the opt-in fallback)'),
+});
+
+export const FactorsReset = z.object({
+  keys: z.number().int().describe('security keys removed'),
+  authenticator: z.boolean().describe('whether an authenticator app was removed'),
 });
 
 export const Named = z.object({ id: z.string(), name: z.string() });

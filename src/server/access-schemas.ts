@@ -76,6 +76,8 @@ export const CodeLoginBody = z.strictObject({
 export const TotpConfirmBody = z.strictObject({ code: totpCode });
 
 export const IdParams = z.strictObject({ id: AccessId });
+/** A security key's credential id (base64url, as WebAuthn gives it; at most 1023 bytes). */
+export const KeyIdParams = z.strictObject({ id: base64url.max(1400) });
 export const SessionIdParams = z.strictObject({ id: z.string().min(1).max(128) });
 
 export const NewAccessUserBody = z

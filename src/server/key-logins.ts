@@ -37,6 +37,11 @@ export class KeyLogins {
     return age >= 0 && age < this.freshMs ? login : undefined;
   }
 
+  /** Forgets the sign-ins made with `credentials` (removed keys): no certificate follows from them. */
+  forget(credentials: ReadonlySet<string>): void {
+    for (const [id, l] of this.logins) if (credentials.has(l.credential)) this.logins.delete(id);
+  }
+
   private prune(): void {
     const t = this.now();
     for (const [id, l] of this.logins) if (t - l.at >= this.freshMs) this.logins.delete(id);

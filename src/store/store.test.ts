@@ -451,8 +451,12 @@ for (const dialect of ['sqlite', 'postgres'] as const satisfies Dialect[]) {
       expect(await store.session(session.id)).toEqual({ ...session, lastSeen: 50, expires: 200 });
       await store.deleteSession(session.id);
       expect(await store.session(session.id)).toBeUndefined();
-      await store.deleteUserSessions(admin.id);
+      await store.createSession({ ...session, id: 'e'.repeat(64) });
+      await store.deleteUserSessions(admin.id, 'e'.repeat(64));
       expect(await store.session('b'.repeat(64))).toBeUndefined();
+      expect(await store.session('e'.repeat(64))).toBeDefined();
+      await store.deleteUserSessions(admin.id);
+      expect(await store.session('e'.repeat(64))).toBeUndefined();
       expect(await store.session('c'.repeat(64))).toBeDefined();
       await expect(
         store.createSession({ ...session, id: 'd'.repeat(64), userId: 'nobody' }),

@@ -174,7 +174,8 @@ export interface Store {
   session(id: string): Promise<Session | undefined>;
   touchSession(id: string, lastSeen: number, expires: number): Promise<void>;
   deleteSession(id: string): Promise<void>;
-  deleteUserSessions(userId: string): Promise<void>;
+  /** Ends every session of the user, but `keep` (the caller's own, when it stays signed in). */
+  deleteUserSessions(userId: string, keep?: string): Promise<void>;
 
   close(): Promise<void>;
 }

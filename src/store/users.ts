@@ -105,8 +105,10 @@ export function users(db: Kysely<Database>) {
     async deleteSession(id: string): Promise<void> {
       await db.deleteFrom('sessions').where('id', '=', id).execute();
     },
-    async deleteUserSessions(userId: string): Promise<void> {
-      await db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    async deleteUserSessions(userId: string, keep?: string): Promise<void> {
+      let q = db.deleteFrom('sessions').where('user_id', '=', userId);
+      if (keep !== undefined) q = q.where('id', '!=', keep);
+      await q.execute();
     },
   };
 }

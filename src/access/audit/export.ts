@@ -33,6 +33,8 @@ const SEVERITY: Readonly<Record<string, number>> = {
   'access.asset.isolate': 8,
   'access.deny': 4,
   'access.login.refused': 6,
+  'access.key.remove': 5,
+  'access.totp.remove': 5,
 };
 
 const NAMES: Readonly<Record<AccessEventType, string>> = {
@@ -56,6 +58,7 @@ const NAMES: Readonly<Record<AccessEventType, string>> = {
   'access.login': 'Login',
   'access.login.refused': 'Login refused',
   'access.key.register': 'Security key registered',
+  'access.key.remove': 'Security key removed',
   'access.totp.enrol': 'Authenticator app added',
   'access.totp.remove': 'Authenticator app removed',
 };

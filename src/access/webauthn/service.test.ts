@@ -118,4 +118,25 @@ describe('WebAuthn service', () => {
     const refused = await t.gw.audit.list({ type: 'access.login.refused', limit: 20 });
     expect(refused.length).toBeGreaterThanOrEqual(5);
   });
+
+  it("removes a lost key: it signs no one in again; another user's key is not theirs to remove", async () => {
+    const spare = new SoftwareKey();
+    const reg = await svc.startRegistration('otto');
+    await svc.finishRegistration(reg.ceremony, spare.register(reg.options, ORIGIN), 'spare');
+    await expect(svc.removeKeys('sam', 'sam', spare.id)).rejects.toThrow(/sam has no security key/);
+    expect(await svc.keys('otto')).toHaveLength(1);
+    const removed = await svc.removeKeys('otto', 'anna', spare.id);
+    expect(removed).toMatchObject([{ id: spare.id, name: 'spare' }]);
+    expect(await svc.keys('otto')).toEqual([]);
+    const l = await svc.startLogin();
+    await expect(svc.finishLogin(l.ceremony, spare.login(l.options, ORIGIN))).rejects.toThrow(
+      /unknown security key/,
+    );
+    const entry = (await t.gw.audit.list({ type: 'access.key.remove', limit: 10 })).at(-1);
+    expect(entry).toMatchObject({ actor: 'anna', subject: spare.id, data: { user: 'otto', name: 'spare' } });
+    // Without an id: every key of the user (none left here) and nothing of anyone else's.
+    expect(await svc.removeKeys('otto', 'anna')).toEqual([]);
+    expect(await svc.keys('sam')).toHaveLength(1);
+    expect((await t.gw.verifyAudit()).ok).toBe(true);
+  });
 });

@@ -3,6 +3,7 @@
  * name), suppliers, groups, zones and assets. Changes are for administrators; what a grant
  * request needs to name (assets, zones) any signed-in user may read.
  */
+import { z } from 'zod';
 import type { NamedTable } from '../../access/db/schema.js';
 import { signedIn } from '../access.js';
 import { type HubAccess, webauthnOf } from '../access-gateway.js';
@@ -10,6 +11,7 @@ import {
   AccessAsset,
   AccessUserEntry,
   DisableBody,
+  FactorsReset,
   GroupsBody,
   IdParams,
   Named,
@@ -20,12 +22,18 @@ import {
 } from '../access-schemas.js';
 import { type Hub, type HubContext, problems } from '../context.js';
 import { HubError } from '../errors.js';
+import type { KeyLogins } from '../key-logins.js';
 import { hashPassword } from '../password.js';
 import { items } from '../schemas.js';
 
 type NamedKind = 'suppliers' | 'groups' | 'zones';
 
-export function accessDirectoryRoutes(app: Hub, { store }: HubContext, access: HubAccess): void {
+export function accessDirectoryRoutes(
+  app: Hub,
+  { store }: HubContext,
+  access: HubAccess,
+  keyLogins: KeyLogins,
+): void {
   const gw = access.gateway;
   const d = gw.directory;
 
@@ -41,6 +49,7 @@ export function accessDirectoryRoutes(app: Hub, { store }: HubContext, access: H
           console: c ? { role: c.role, disabled: c.disabled } : null,
           identity: identity ?? null,
           keys: identity && gw.webauthn ? (await gw.webauthn.keys(name)).length : 0,
+          authenticator: identity ? (await gw.totp.status(name)).enrolled : false,
         };
       }),
     );
@@ -89,6 +98,7 @@ export function accessDirectoryRoutes(app: Hub, { store }: HubContext, access: H
         console: account ? { role: account.role, disabled: account.disabled } : null,
         identity,
         keys: 0,
+        authenticator: false,
       });
     },
   );
@@ -149,6 +159,32 @@ export function accessDirectoryRoutes(app: Hub, { store }: HubContext, access: H
       },
     },
     async (req) => ({ items: await webauthnOf(access).keys(req.params.id) }),
+  );
+
+  app.post(
+    '/api/access/users/:id/factors/reset',
+    {
+      config: { access: 'admin' },
+      schema: {
+        summary:
+          "Reset a person's second factors (a lost key or phone): every security key and the authenticator app removed, their console sessions ended",
+        params: IdParams,
+        body: z.strictObject({}),
+        response: { 200: FactorsReset, ...problems },
+      },
+    },
+    async (req) => {
+      const { user: admin, session } = signedIn(req);
+      const { id } = req.params;
+      if (d.user(id) === undefined) throw new HubError('LG_NOT_FOUND', `no user ${id}`);
+      const keys = gw.webauthn ? await gw.webauthn.removeKeys(id, admin.name) : [];
+      keyLogins.forget(new Set(keys.map((k) => k.id)));
+      const authenticator = (await gw.totp.status(id)).enrolled;
+      if (authenticator) await gw.totp.remove(id, admin.name);
+      const account = await store.userByName(id);
+      if (account) await store.deleteUserSessions(account.id, id === admin.name ? session.id : undefined);
+      return { keys: keys.length, authenticator };
+    },
   );
 
   const named = (

@@ -15,8 +15,8 @@ export function accessRoutes(app: Hub, ctx: HubContext, access: HubAccess): void
   const keyLogins = new KeyLogins();
   securityKeyRoutes(app, ctx, access, keyLogins);
   accessCertificateRoutes(app, access, keyLogins);
-  authenticatorRoutes(app, access, keyLogins);
-  accessDirectoryRoutes(app, ctx, access);
+  authenticatorRoutes(app, ctx, access, keyLogins);
+  accessDirectoryRoutes(app, ctx, access, keyLogins);
   accessPolicyRoutes(app, access);
   accessGrantRoutes(app, access);
   accessSessionRoutes(app, access);

@@ -1,22 +1,26 @@
 /**
  * Authenticator apps (TOTP), the opt-in fallback to security keys: each console user sets up
- * their own; an administrator removes one whose phone is lost. Someone who has a key must have
+ * and removes their own (an administrator resets a person's factors: access-directory.ts). Someone who has a key must have
  * signed in with it in the last few minutes to add an app, so a stolen session cookie cannot
  * plant a weaker factor on a key holder's account.
  */
 import { z } from 'zod';
 import { signedIn } from '../access.js';
 import { type HubAccess, linkedUser } from '../access-gateway.js';
-import { IdParams, TotpConfirmBody, TotpEnrolment, TotpStatus } from '../access-schemas.js';
-import type { Hub } from '../context.js';
-import { problems } from '../context.js';
+import { TotpConfirmBody, TotpEnrolment, TotpStatus } from '../access-schemas.js';
+import { type Hub, type HubContext, problems } from '../context.js';
 import { HubError } from '../errors.js';
 import type { KeyLogins } from '../key-logins.js';
 
 const Empty = z.strictObject({});
 const NoContent = z.null().describe('no content');
 
-export function authenticatorRoutes(app: Hub, access: HubAccess, keyLogins: KeyLogins): void {
+export function authenticatorRoutes(
+  app: Hub,
+  { store }: HubContext,
+  access: HubAccess,
+  keyLogins: KeyLogins,
+): void {
   const gw = access.gateway;
 
   app.post(
@@ -68,25 +72,10 @@ export function authenticatorRoutes(app: Hub, access: HubAccess, keyLogins: KeyL
       },
     },
     async (req, reply) => {
-      const { user } = signedIn(req);
+      const { user, session } = signedIn(req);
       await gw.totp.remove(user.name, user.name);
-      return reply.code(204).send(null);
-    },
-  );
-
-  app.delete(
-    '/api/access/users/:id/totp',
-    {
-      config: { access: 'admin' },
-      schema: {
-        summary: "Remove a user's authenticator app (a lost phone)",
-        params: IdParams,
-        response: { 204: NoContent, ...problems },
-      },
-    },
-    async (req, reply) => {
-      const { user } = signedIn(req);
-      await gw.totp.remove(req.params.id, user.name);
+      // A removed factor (a lost phone) ends every other session it may have opened.
+      await store.deleteUserSessions(user.id, session.id);
       return reply.code(204).send(null);
     },
   );

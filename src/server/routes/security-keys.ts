@@ -12,6 +12,7 @@ import { type HubAccess, isApprover, linkedUser, webauthnOf } from '../access-ga
 import {
   AccessMe,
   CeremonyAnswer,
+  KeyIdParams,
   KeyLoginFinishBody,
   KeyRegisterFinishBody,
   SecurityKey,
@@ -151,6 +152,29 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
           throw e;
         });
       return reply.code(201).send(key);
+    },
+  );
+
+  app.delete(
+    '/api/access/keys/:id',
+    {
+      config: { access: 'session' },
+      schema: {
+        summary: 'Remove one of your security keys (lost, stolen or retired): your other sessions end',
+        params: KeyIdParams,
+        response: { 204: z.null().describe('no content'), ...problems },
+      },
+    },
+    async (req, reply) => {
+      const { user, session } = signedIn(req);
+      const identity = access.gateway.directory.user(user.name);
+      if (identity === undefined)
+        throw new HubError('LG_NOT_FOUND', `you have no security key ${req.params.id}`);
+      const removed = await webauthnOf(access).removeKeys(identity.id, user.name, req.params.id);
+      keyLogins.forget(new Set(removed.map((k) => k.id)));
+      // Whoever holds the key may hold a session it opened: every other session ends.
+      await store.deleteUserSessions(user.id, session.id);
+      return reply.code(204).send(null);
     },
   );
 }
