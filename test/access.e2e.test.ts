@@ -7,7 +7,8 @@
  * without user verification refused by the browser. Then a supplier's request approved on the
  * grants page, and a bad policy shown with Cedar's error while the previous stays in force.
  * Last, the opt-in fallback: a supplier without a key sets up an authenticator app on My keys
- * and signs in with password and code, audited as not phishing-resistant.
+ * and signs in with password and code, audited as not phishing-resistant; the administrator
+ * resets the supplier's factors on People and removes their own key, which then signs no one in.
  */
 import { randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -328,6 +329,29 @@ describe.skipIf(!chromiumAvailable())('security keys and access pages in a brows
       actor: DEMO_SUPPLIER_USER,
       data: { method: 'totp', phishingResistant: false },
     });
+  });
+
+  it("resets a person's factors on the People page, and removes a lost key on My keys", async () => {
+    page.on('dialog', (d) => void d.accept());
+    await signOut();
+    await page.getByRole('button', { name: 'Use a security key' }).click();
+    await signedInView();
+    await page.goto(`${url}/access/users`);
+    const row = page.locator(`tr[data-user="${DEMO_SUPPLIER_USER}"]`);
+    await row.getByRole('cell', { name: 'app', exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Reset factors' }).click();
+    await row.getByRole('cell', { name: 'password only' }).waitFor();
+    expect((await access.gateway.totp.status(DEMO_SUPPLIER_USER)).enrolled).toBe(false);
+
+    await page.goto(`${url}/access/keys`);
+    await page.getByTestId('key-list').getByRole('button', { name: 'Remove' }).click();
+    await page.getByText('No key yet.', { exact: false }).waitFor();
+    expect(await access.gateway.webauthn!.keys(ADMIN.name)).toEqual([]);
+    // The browser still holds the key; the hub no longer knows it.
+    await signOut();
+    await page.getByRole('button', { name: 'Use a security key' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/unknown security key/);
+    expect(await sessionCount()).toBe('signed out');
   });
 
   it('raised no script errors', () => {

@@ -1,5 +1,6 @@
 /** Your security keys: the list, registering another (several per person are allowed), and a device certificate. */
 import { type FormEvent, useState } from 'react';
+import { request } from '../lib/api.js';
 import { dateTime } from '../lib/format.js';
 import { FormError } from '../ui/form-error.js';
 import { useAction } from './action.js';
@@ -12,6 +13,17 @@ export function KeysSection({ me, onChange }: { me: AccessMe; onChange: () => vo
   const { busy, error, run } = useAction();
   const [name, setName] = useState('');
   const [added, setAdded] = useState('');
+  const removing = useAction();
+  // A lost or stolen key is removed at once; the person's other sessions end with it.
+  const remove = (id: string, keyName: string) => {
+    if (
+      !window.confirm(
+        `Remove the security key “${keyName}”? It will sign no one in again, and your other sessions end.`,
+      )
+    )
+      return;
+    void removing.run(() => request('DELETE', `/api/access/keys/${encodeURIComponent(id)}`), onChange);
+  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const keyName = name.trim() || 'Security key';
@@ -40,6 +52,9 @@ export function KeysSection({ me, onChange }: { me: AccessMe; onChange: () => vo
                 <th>Kind</th>
                 <th>Registered</th>
                 <th>Last used</th>
+                <th>
+                  <span className="sr-only">Remove</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -49,11 +64,22 @@ export function KeysSection({ me, onChange }: { me: AccessMe; onChange: () => vo
                   <td>{k.deviceType === 'singleDevice' ? 'hardware key' : 'synced passkey'}</td>
                   <td>{dateTime(k.createdAt)}</td>
                   <td>{k.lastUsedAt ? dateTime(k.lastUsedAt) : 'never'}</td>
+                  <td>
+                    <button
+                      type="button"
+                      className="btn small"
+                      disabled={removing.busy}
+                      onClick={() => remove(k.id, k.name)}
+                    >
+                      Remove
+                    </button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
+        <FormError error={removing.error} />
       </section>
       <section className="card" aria-labelledby="add-key-h">
         <h2 id="add-key-h">Add a security key</h2>

@@ -52,6 +52,14 @@ function GroupsEditor({ u, groups, onDone }: { u: AccessUserEntry; groups: Named
   );
 }
 
+/** "2 keys, app": what the person signs in with beside the password. */
+function factors(u: AccessUserEntry): string {
+  const parts = [];
+  if (u.keys > 0) parts.push(`${u.keys} key${u.keys === 1 ? '' : 's'}`);
+  if (u.authenticator) parts.push('app');
+  return parts.join(', ') || 'password only';
+}
+
 function UserRow({ u, groups, onDone }: { u: AccessUserEntry; groups: Named[]; onDone: () => void }) {
   const { busy, error, run } = useAction();
   const id = u.identity;
@@ -66,7 +74,7 @@ function UserRow({ u, groups, onDone }: { u: AccessUserEntry; groups: Named[]; o
         {id ? `${id.kind}${id.supplier ? ` (${id.supplier})` : ''}` : <span className="muted">not yet</span>}
       </td>
       <td>{id ? <GroupsEditor u={u} groups={groups} onDone={onDone} /> : null}</td>
-      <td className="num">{u.keys}</td>
+      <td>{factors(u)}</td>
       <td>
         {id?.disabled || u.console?.disabled ? <span className="state-pill failed">disabled</span> : 'active'}
       </td>
@@ -87,6 +95,26 @@ function UserRow({ u, groups, onDone }: { u: AccessUserEntry; groups: Named[]; o
             }
           >
             {id.disabled ? 'Enable' : 'Disable'}
+          </button>
+        ) : null}
+        {u.keys > 0 || u.authenticator ? (
+          <button
+            type="button"
+            className="btn small"
+            disabled={busy}
+            onClick={() => {
+              if (
+                window.confirm(
+                  `Reset ${u.name}'s second factors? Every security key and the authenticator app are removed, and ${u.name}'s console sessions end; the next sign-in takes the password alone.`,
+                )
+              )
+                void run(
+                  () => postJson(`/api/access/users/${encodeURIComponent(u.name)}/factors/reset`, {}),
+                  onDone,
+                );
+            }}
+          >
+            Reset factors
           </button>
         ) : null}
         {error ? (
@@ -222,7 +250,7 @@ export function UsersSection() {
                   <th>Console</th>
                   <th>Gateway</th>
                   <th>Groups</th>
-                  <th className="num">Keys</th>
+                  <th>Second factors</th>
                   <th>State</th>
                   <th />
                 </tr>
