@@ -23,6 +23,7 @@ export const ACCESS_EVENT_TYPES = [
   'access.ca.create',
   'access.login',
   'access.login.refused',
+  'access.password.change',
   'access.key.register',
   'access.key.remove',
   'access.totp.enrol',

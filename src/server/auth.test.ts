@@ -1,7 +1,7 @@
 /** Sign-in, sessions, CSRF, roles, rate limits and first-admin setup, over a real store. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SetupToken } from './setup-token.js';
-import { type Client, sessionCookie, type TestHub, testHub } from './testing/hub.js';
+import { type Client, clientOf, sessionCookie, type TestHub, testHub } from './testing/hub.js';
 
 let hub: TestHub | undefined;
 afterEach(async () => {
@@ -112,6 +112,30 @@ describe('sign-in', () => {
     expect(res.statusCode).toBe(200);
     expect(sessionCookie(res)).not.toBe(planted.cookie);
     expect((await planted.inject({ url: '/api/stats' })).statusCode).toBe(401);
+  });
+
+  it('changes the password with the current one: other sessions end, this one stays', async () => {
+    const h = await open({ throttle: { failures: 3, windowMs: 60_000, maxNames: 100 } });
+    const here = await h.signedIn('viewer', 'carol');
+    const elsewhere = clientOf(h.app, await login(h, 'carol', 'pw-carol-long-enough'));
+    const change = (current: string, next: string) =>
+      here.inject({ method: 'POST', url: '/api/auth/password', payload: { current, next } });
+    const wrong = await change('not-my-password', 'carol-new-password');
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().detail).toBe('current: does not match your password');
+    expect((await change('pw-carol-long-enough', 'short')).statusCode).toBe(400);
+    expect((await change('pw-carol-long-enough', 'pw-carol-long-enough')).json().detail).toMatch(/have now/);
+    const ok = await change('pw-carol-long-enough', 'carol-new-password');
+    expect(ok.statusCode, ok.body).toBe(204);
+    expect((await elsewhere.inject({ url: '/api/auth/me' })).statusCode).toBe(401);
+    expect((await here.inject({ url: '/api/auth/me' })).statusCode).toBe(200);
+    expect((await login(h, 'carol', 'pw-carol-long-enough')).statusCode).toBe(401);
+    expect(sessionCookie(await login(h, 'carol', 'carol-new-password'))).toBeDefined();
+    // Guessing the current password counts towards the name's limit like a failed sign-in.
+    await change('guess-1-guess', 'carol-newer-password');
+    await change('guess-2-guess', 'carol-newer-password');
+    await change('guess-3-guess', 'carol-newer-password');
+    expect((await change('carol-new-password', 'carol-newer-password')).statusCode).toBe(429);
   });
 
   it('signs out: the cookie is cleared and the session is gone', async () => {

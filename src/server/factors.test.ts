@@ -1,7 +1,8 @@
 /**
  * Taking second factors away, through the real hub and gateway: a person removes a lost
  * security key (it signs no one in again, and the sessions it may have opened end), and an
- * administrator resets someone's factors (every key and the authenticator app). The hostile
+ * administrator resets someone's factors (every key and the authenticator app); a password
+ * change is audited. The hostile
  * cases: removing another person's key, a malformed key id, a reset by a non-administrator.
  */
 import type { LightMyRequestResponse } from 'fastify';
@@ -111,5 +112,17 @@ describe('removing keys and resetting factors', () => {
       payload: {},
     });
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('audits a password change on the gateway', async () => {
+    const dora = await t.signedIn('viewer', 'dora');
+    const res = await dora.inject({
+      method: 'POST',
+      url: '/api/auth/password',
+      payload: { current: 'pw-dora-long-enough', next: 'dora-new-password' },
+    });
+    expect(res.statusCode, res.body).toBe(204);
+    const entry = (await t.gateway.gw.audit.list({ type: 'access.password.change', limit: 10 })).at(-1);
+    expect(entry).toMatchObject({ actor: 'dora', subject: 'dora', data: { by: 'self' } });
   });
 });

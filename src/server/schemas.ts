@@ -125,6 +125,11 @@ export const LoginBody = z.strictObject({
   password: z.string().min(1).max(1024),
 });
 
+export const PasswordChangeBody = z.strictObject({
+  current: z.string().min(1).max(1024).describe('your password now'),
+  next: NewPassword.describe('the new password'),
+});
+
 export const SetupBody = z.strictObject({
   token: z.string().min(1).max(128),
   name: UserName,

@@ -434,6 +434,13 @@ for (const dialect of ['sqlite', 'postgres'] as const satisfies Dialect[]) {
       const eng = await store.createUser({ name: "o'neil", role: 'engineer', passwordHash: 'h2' });
       expect((await store.listUsers()).map((u) => u.name)).toEqual(['Admin', "o'neil"]);
       expect(await store.countUsers()).toBe(2);
+      await store.setPassword(eng.id, 'h3');
+      expect((await store.userById(eng.id))?.passwordHash).toBe('h3');
+      expect((await store.userById(admin.id))?.passwordHash).toBe('scrypt$x');
+      await expect(store.setPassword('nobody', 'h')).rejects.toMatchObject({
+        code: 'invalid',
+        field: 'user',
+      });
 
       const session = {
         id: 'a'.repeat(64),

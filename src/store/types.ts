@@ -170,6 +170,8 @@ export interface Store {
   userById(id: string): Promise<User | undefined>;
   listUsers(): Promise<User[]>;
   countUsers(): Promise<number>;
+  /** Replaces the user's password hash. */
+  setPassword(userId: string, passwordHash: string): Promise<void>;
   createSession(s: Session): Promise<void>;
   session(id: string): Promise<Session | undefined>;
   touchSession(id: string, lastSeen: number, expires: number): Promise<void>;

@@ -102,6 +102,14 @@ export function users(db: Kysely<Database>) {
     async touchSession(id: string, lastSeen: number, expires: number): Promise<void> {
       await db.updateTable('sessions').set({ last_seen: lastSeen, expires }).where('id', '=', id).execute();
     },
+    async setPassword(userId: string, passwordHash: string): Promise<void> {
+      const r = await db
+        .updateTable('users')
+        .set({ password_hash: passwordHash })
+        .where('id', '=', userId)
+        .executeTakeFirst();
+      if (r.numUpdatedRows !== 1n) throw new StoreError('invalid', 'user', `no user ${userId}`);
+    },
     async deleteSession(id: string): Promise<void> {
       await db.deleteFrom('sessions').where('id', '=', id).execute();
     },

@@ -57,6 +57,7 @@ const NAMES: Readonly<Record<AccessEventType, string>> = {
   'access.ca.create': 'Certificate authority created',
   'access.login': 'Login',
   'access.login.refused': 'Login refused',
+  'access.password.change': 'Password changed',
   'access.key.register': 'Security key registered',
   'access.key.remove': 'Security key removed',
   'access.totp.enrol': 'Authenticator app added',

@@ -10,7 +10,7 @@ import { type Hub, type HubContext, problems, publicUser } from '../context.js';
 import { HubError } from '../errors.js';
 import { OneTimeSteps } from '../one-time.js';
 import { hashPassword, verifyDummy, verifyPassword } from '../password.js';
-import { LoginBody, SessionAnswer, SetupBody } from '../schemas.js';
+import { LoginBody, PasswordChangeBody, SessionAnswer, SetupBody } from '../schemas.js';
 import { SESSION_COOKIE } from '../sessions.js';
 
 export function authRoutes(app: Hub, ctx: HubContext): void {
@@ -102,6 +102,38 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
       },
     );
   }
+
+  app.post(
+    '/api/auth/password',
+    {
+      config: { access: 'session', rateLimit },
+      schema: {
+        summary: 'Change your password (the current one first): your other sessions end',
+        body: PasswordChangeBody,
+        response: { 204: z.null().describe('no content'), ...problems },
+      },
+    },
+    async (req, reply) => {
+      const { user, session } = signedIn(req);
+      notThrottled(user.name, reply);
+      const { current, next } = req.body;
+      // A wrong current password is a bad request of a signed-in user, not a lost session (401).
+      if (!(await verifyPassword(current, user.passwordHash))) {
+        throttle.fail(user.name);
+        throw new HubError('LG_VALIDATION', 'current: does not match your password');
+      }
+      if (next === current) throw new HubError('LG_VALIDATION', 'next: is the password you have now');
+      await store.setPassword(user.id, await hashPassword(next));
+      await store.deleteUserSessions(user.id, session.id);
+      await ctx.access?.gateway.audit.append({
+        type: 'access.password.change',
+        actor: user.name,
+        subject: user.name,
+        data: { by: 'self' },
+      });
+      return reply.code(204).send(null);
+    },
+  );
 
   app.post(
     '/api/auth/logout',
