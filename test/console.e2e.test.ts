@@ -1,7 +1,8 @@
 /**
  * The console end to end, in Debian's Chromium against the real hub: sign in, the dashboard's
  * counts are the API's, filter the inventory to PLCs, open one, the network map draws its
- * nodes and leads to an asset, and an uploaded capture's new assets appear.
+ * nodes and leads to an asset, an uploaded capture's new assets appear, and the password is
+ * changed on the account page.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,6 +183,25 @@ describe.skipIf(!chromiumAvailable())('web console in a browser', () => {
     const row = page.locator('tbody tr[data-role] a.row-link').first();
     await row.waitFor();
     expect(await row.getAttribute('href')).toBe(`/assets/${encodeURIComponent(newcomer.id)}`);
+  });
+
+  it('changes the password on the account page; the old one signs in no more', async () => {
+    await page.getByRole('link', { name: new RegExp(`^${hub.user.name}`) }).click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
+    const next = 'console-e2e-new-password';
+    await page.getByLabel('Current password').fill(hub.user.password);
+    await page.getByLabel('New password', { exact: true }).fill(next);
+    await page.getByLabel('New password again').fill(next);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
+    const old = await page.context().request.post(`${hub.url}/api/auth/login`, {
+      data: { name: hub.user.name, password: hub.user.password },
+    });
+    expect(old.status()).toBe(401);
+    const fresh = await page.context().request.post(`${hub.url}/api/auth/login`, {
+      data: { name: hub.user.name, password: next },
+    });
+    expect(fresh.status()).toBe(200);
   });
 
   it('raised no script error and no refused resource on the way', () => {

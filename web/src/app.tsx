@@ -14,6 +14,7 @@ import {
 } from './lib/api.js';
 import { navigate, useLocation, useRoute } from './lib/nav.js';
 import type { Route } from './lib/route.js';
+import { AccountPage } from './pages/account.js';
 import { AssetPage } from './pages/asset.js';
 import { DashboardPage } from './pages/dashboard.js';
 import { InventoryPage } from './pages/inventory.js';
@@ -107,9 +108,13 @@ export function App() {
           ))}
         </nav>
         <div className="user">
-          <span title={`Signed in as ${user.name} (${user.role})`}>
+          <Link
+            href="/account"
+            title={`Signed in as ${user.name} (${user.role}): your account`}
+            aria-current={route.page === 'account' ? 'page' : undefined}
+          >
             {user.name} <span className="muted">· {user.role}</span>
-          </span>
+          </Link>
           <button type="button" className="btn small ghost" onClick={logout}>
             Sign out
           </button>
@@ -141,6 +146,8 @@ function page(route: Route, canUpload: boolean) {
       ) : (
         <Failed what="the upload page" error="uploading captures needs the engineer role" />
       );
+    case 'account':
+      return <AccountPage />;
     case 'access':
       return <AccessPage section={route.section} {...(route.id !== undefined ? { id: route.id } : {})} />;
     case 'login':

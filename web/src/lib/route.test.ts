@@ -12,6 +12,7 @@ describe('console routes', () => {
     expect(parse('/map')).toEqual({ page: 'map' });
     expect(parse('/map?focus=ip%3A10.10.1.20')).toEqual({ page: 'map', focus: 'ip:10.10.1.20' });
     expect(parse('/upload/')).toEqual({ page: 'upload' });
+    expect(parse('/account')).toEqual({ page: 'account' });
     expect(parse('/setup?token=abc')).toEqual({ page: 'setup', token: 'abc' });
     expect(parse('/login?next=%2Fmap')).toEqual({ page: 'login', next: '/map' });
     expect(parse('/nowhere')).toEqual({ page: 'not-found', path: '/nowhere' });
@@ -44,6 +45,7 @@ describe('console routes', () => {
       '/map',
       '/map?focus=ip%3A10.0.0.1',
       '/upload',
+      '/account',
       '/setup?token=t',
     ]) {
       expect(routeHref(parse(href))).toBe(href);

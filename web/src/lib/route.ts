@@ -9,6 +9,7 @@ export type Route =
   | { page: 'asset'; id: string }
   | { page: 'map'; focus?: string }
   | { page: 'upload' }
+  | { page: 'account' }
   | { page: 'access'; section: AccessSection; id?: string }
   | { page: 'login'; next?: string }
   | { page: 'setup'; token?: string }
@@ -61,6 +62,7 @@ export function parseRoute(pathname: string, search: string): Route {
   }
   if (path === '/map') return withOptional({ page: 'map' }, 'focus', query.get('focus'));
   if (path === '/upload') return { page: 'upload' };
+  if (path === '/account') return { page: 'account' };
   if (path === '/access' || path.startsWith('/access/')) return parseAccess(path);
   if (path === '/login') return withOptional({ page: 'login' }, 'next', safeNext(query.get('next')));
   if (path === '/setup') return withOptional({ page: 'setup' }, 'token', query.get('token'));
@@ -92,6 +94,8 @@ export function routeHref(r: Route): string {
       return r.focus ? `/map?focus=${encodeURIComponent(r.focus)}` : '/map';
     case 'upload':
       return '/upload';
+    case 'account':
+      return '/account';
     case 'access':
       return `/access/${r.section}${r.id !== undefined ? `/${encodeURIComponent(r.id)}` : ''}`;
     case 'login':
