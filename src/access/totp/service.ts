@@ -17,6 +17,7 @@ import type { AuditLog } from '../audit/log.js';
 import type { AccessDb } from '../db/schema.js';
 import type { Directory } from '../directory/directory.js';
 import { AccessError } from '../errors.js';
+import { removeAuthenticatorIn } from '../factors.js';
 import { openSecret, sealSecret } from './secrets.js';
 
 export interface TotpConfig {
@@ -129,10 +130,9 @@ export class TotpService {
   /** Removes `user`'s factor (by themselves, or by an administrator when the phone is lost). */
   async remove(user: string, actor: string): Promise<void> {
     const entry = await this.db.transaction().execute(async (t) => {
-      const r = await t.deleteFrom('totp_factors').where('user_id', '=', user).executeTakeFirst();
-      if (r.numDeletedRows !== 1n)
-        throw new AccessError('ACCESS_NOT_FOUND', `${user} has no authenticator app`);
-      return this.audit.append({ type: 'access.totp.remove', actor, subject: user, data: {} }, t);
+      const e = await removeAuthenticatorIn(t, this.audit, user, actor);
+      if (e === undefined) throw new AccessError('ACCESS_NOT_FOUND', `${user} has no authenticator app`);
+      return e;
     });
     this.audit.published(entry);
   }

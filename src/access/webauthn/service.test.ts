@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessError } from '../errors.js';
+import { removeKeys } from '../factors.js';
 import { seedPlant, type TestGateway, testGateway } from '../testing/gateway.js';
 import { SoftwareKey } from '../testing/software-key.js';
 import { type WebAuthnConfig, WebAuthnService } from './service.js';
@@ -123,9 +124,11 @@ describe('WebAuthn service', () => {
     const spare = new SoftwareKey();
     const reg = await svc.startRegistration('otto');
     await svc.finishRegistration(reg.ceremony, spare.register(reg.options, ORIGIN), 'spare');
-    await expect(svc.removeKeys('sam', 'sam', spare.id)).rejects.toThrow(/sam has no security key/);
+    await expect(removeKeys(t.gw.db, t.gw.audit, 'sam', 'sam', spare.id)).rejects.toThrow(
+      /sam has no security key/,
+    );
     expect(await svc.keys('otto')).toHaveLength(1);
-    const removed = await svc.removeKeys('otto', 'anna', spare.id);
+    const removed = await removeKeys(t.gw.db, t.gw.audit, 'otto', 'anna', spare.id);
     expect(removed).toMatchObject([{ id: spare.id, name: 'spare' }]);
     expect(await svc.keys('otto')).toEqual([]);
     const l = await svc.startLogin();
@@ -135,7 +138,7 @@ describe('WebAuthn service', () => {
     const entry = (await t.gw.audit.list({ type: 'access.key.remove', limit: 10 })).at(-1);
     expect(entry).toMatchObject({ actor: 'anna', subject: spare.id, data: { user: 'otto', name: 'spare' } });
     // Without an id: every key of the user (none left here) and nothing of anyone else's.
-    expect(await svc.removeKeys('otto', 'anna')).toEqual([]);
+    expect(await removeKeys(t.gw.db, t.gw.audit, 'otto', 'anna')).toEqual([]);
     expect(await svc.keys('sam')).toHaveLength(1);
     expect((await t.gw.verifyAudit()).ok).toBe(true);
   });

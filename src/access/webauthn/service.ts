@@ -184,33 +184,6 @@ export class WebAuthnService {
     return toKey(row);
   }
 
-  /**
-   * Removes `user`'s key `id` (lost, stolen, retired), or with no id every key of theirs;
-   * returns the removed keys. A key of another user is not found.
-   */
-  async removeKeys(user: string, actor: string, id?: string): Promise<SecurityKey[]> {
-    const { removed, entries } = await this.db.transaction().execute(async (t) => {
-      let q = t.selectFrom('webauthn_credentials').selectAll().where('user_id', '=', user);
-      if (id !== undefined) q = q.where('id', '=', id);
-      const rows = await q.execute();
-      if (id !== undefined && rows.length === 0)
-        throw new AccessError('ACCESS_NOT_FOUND', `${user} has no security key ${id}`);
-      const logged = [];
-      for (const r of rows) {
-        await t.deleteFrom('webauthn_credentials').where('id', '=', r.id).execute();
-        logged.push(
-          await this.audit.append(
-            { type: 'access.key.remove', actor, subject: r.id, data: { user, name: r.name } },
-            t,
-          ),
-        );
-      }
-      return { removed: rows.map(toKey), entries: logged };
-    });
-    for (const e of entries) this.audit.published(e);
-    return removed;
-  }
-
   /** Login options: for a named user, their keys; without one, any discoverable credential. */
   async startLogin(
     user?: string,
@@ -330,7 +303,7 @@ export class WebAuthnService {
   }
 }
 
-function toKey(r: WebauthnCredentialTable): SecurityKey {
+export function toKey(r: WebauthnCredentialTable): SecurityKey {
   return {
     id: r.id,
     user: r.user_id,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { NamedTable } from '../../access/db/schema.js';
+import { resetFactors } from '../../access/factors.js';
 import { signedIn } from '../access.js';
 import { type HubAccess, webauthnOf } from '../access-gateway.js';
 import {
@@ -177,10 +178,8 @@ export function accessDirectoryRoutes(
       const { user: admin, session } = signedIn(req);
       const { id } = req.params;
       if (d.user(id) === undefined) throw new HubError('LG_NOT_FOUND', `no user ${id}`);
-      const keys = gw.webauthn ? await gw.webauthn.removeKeys(id, admin.name) : [];
+      const { keys, authenticator } = await resetFactors(gw.db, gw.audit, id, admin.name);
       keyLogins.forget(new Set(keys.map((k) => k.id)));
-      const authenticator = (await gw.totp.status(id)).enrolled;
-      if (authenticator) await gw.totp.remove(id, admin.name);
       const account = await store.userByName(id);
       if (account) await store.deleteUserSessions(account.id, id === admin.name ? session.id : undefined);
       return { keys: keys.length, authenticator };

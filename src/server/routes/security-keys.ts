@@ -7,6 +7,7 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 import { AccessError } from '../../access/errors.js';
+import { removeKeys } from '../../access/factors.js';
 import { signedIn, startSession } from '../access.js';
 import { type HubAccess, isApprover, linkedUser, webauthnOf } from '../access-gateway.js';
 import {
@@ -170,7 +171,8 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
       const identity = access.gateway.directory.user(user.name);
       if (identity === undefined)
         throw new HubError('LG_NOT_FOUND', `you have no security key ${req.params.id}`);
-      const removed = await webauthnOf(access).removeKeys(identity.id, user.name, req.params.id);
+      const gw = access.gateway;
+      const removed = await removeKeys(gw.db, gw.audit, identity.id, user.name, req.params.id);
       keyLogins.forget(new Set(removed.map((k) => k.id)));
       // Whoever holds the key may hold a session it opened: every other session ends.
       await store.deleteUserSessions(user.id, session.id);
