@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RunningCli, signIn } from './cli.js';
+import { SoftwareKey } from '../src/access/testing/software-key.js';
+import { RunningCli, runCli, signIn } from './cli.js';
 
 const PASSPHRASE = 'serve-test passphrase, long enough';
 
@@ -97,6 +98,96 @@ describe('lineguard serve with the access gateway', () => {
       expect(await right.stop()).toBe(0);
     } finally {
       await right.stop('SIGKILL');
+    }
+  });
+
+  it('lets the host recover a locked-out administrator: reset-factors, then passwd', async () => {
+    const env = { ...baseEnv(), LINEGUARD_CA_PASSPHRASE: PASSPHRASE };
+    const add = await runCli(['user', 'add', 'ops', '--admin', '--password-stdin', '--data-dir', data], {
+      env,
+      stdin: Buffer.from('ops-password-1\n'),
+    });
+    expect(add.code, add.stderr).toBe(0);
+    const hub = new RunningCli(['serve', '--data-dir', data, '--port', '0'], env);
+    try {
+      const [, origin] = await hub.waitFor(/security keys for (http:\/\/localhost:\d+)/);
+      const [, url] = await hub.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const post = (path: string, body: unknown, cookie?: string, csrf?: string) =>
+        fetch(`${url}${path}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(cookie ? { cookie } : {}),
+            ...(csrf ? { 'x-csrf-token': csrf } : {}),
+          },
+          body: JSON.stringify(body),
+        });
+      const login = await post('/api/auth/login', { name: 'ops', password: 'ops-password-1' });
+      const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+      const { csrf } = (await login.json()) as { csrf: string };
+      const start = (await (await post('/api/access/keys/register/start', {}, cookie, csrf)).json()) as {
+        ceremony: string;
+        options: never;
+      };
+      const key = new SoftwareKey();
+      const reg = await post(
+        '/api/access/keys/register/finish',
+        { ceremony: start.ceremony, response: key.register(start.options, origin!), name: 'lost key' },
+        cookie,
+        csrf,
+      );
+      expect(reg.status).toBe(201);
+      // From now on ops needs the key after the password: and the key is lost.
+      const locked = (await (
+        await post('/api/auth/login', { name: 'ops', password: 'ops-password-1' })
+      ).json()) as {
+        keyRequired?: boolean;
+      };
+      expect(locked.keyRequired).toBe(true);
+      expect(await hub.stop()).toBe(0);
+    } finally {
+      await hub.stop('SIGKILL');
+    }
+
+    const nobody = await runCli(['user', 'reset-factors', 'nobody', '--data-dir', data], { env });
+    expect(nobody.code).toBe(64);
+    expect(nobody.stderr).toBe('lineguard: no user nobody\n');
+    const empty = mkdtempSync(join(tmpdir(), 'lineguard-empty-'));
+    try {
+      const none = await runCli(['user', 'reset-factors', 'ops', '--data-dir', empty], { env });
+      expect(none.code).toBe(64);
+      expect(none.stderr).toMatch(/no gateway database in /);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+    const reset = await runCli(['user', 'reset-factors', 'ops', '--data-dir', data], { env });
+    expect(reset.stderr).toBe('');
+    expect(reset.stdout).toMatch(/^Removed 1 security key of ops; their console sessions have ended/);
+    const passwd = await runCli(['user', 'passwd', 'ops', '--password-stdin', '--data-dir', data], {
+      env,
+      stdin: Buffer.from('ops-password-2\n'),
+    });
+    expect(passwd.stdout).toBe('Password of ops changed; their console sessions have ended.\n');
+
+    const db = join(data, 'lineguard-access.db');
+    const exported = await runCli(['audit', 'export', '--format', 'jsonl', '--db', db], { env });
+    const byHost = exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; actor: string })
+      .filter((e) => e.actor === 'host')
+      .map((e) => e.type);
+    expect(byHost).toEqual(['access.key.remove', 'access.password.change']);
+    expect((await runCli(['audit', 'verify', '--db', db], { env })).code).toBe(0);
+
+    const again = new RunningCli(['serve', '--data-dir', data, '--port', '0'], env);
+    try {
+      const [, url] = await again.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      // The new password alone signs ops in (then a new key is registered on My keys).
+      await signIn(url!, 'ops', 'ops-password-2');
+      expect(await again.stop()).toBe(0);
+    } finally {
+      await again.stop('SIGKILL');
     }
   });
 

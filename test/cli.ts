@@ -12,10 +12,16 @@ export interface RunResult {
   stderr: string;
 }
 
-export function runCli(args: string[], o: { stdin?: Buffer; timeoutMs?: number } = {}): Promise<RunResult> {
+export function runCli(
+  args: string[],
+  o: { stdin?: Buffer; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(o.env ? { env: o.env } : {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

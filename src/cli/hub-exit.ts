@@ -1,4 +1,6 @@
-/** The hub's error catalogue and the store's errors, as exit codes of the command. */
+/** The hub's error catalogue, the store's and the gateway's errors, as exit codes of the command. */
+import { AccessError } from '../access/errors.js';
+import { fromAccessError } from '../server/access-gateway.js';
 import { type ErrorCode, HubError } from '../server/errors.js';
 import { StoreError, type StoreErrorCode } from '../store/errors.js';
 import { EXIT } from './exit.js';
@@ -40,6 +42,10 @@ const LISTEN_ERRORS = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES']);
 export function hubFailure(e: unknown): { message: string; exit: number } | undefined {
   if (e instanceof HubError) return { message: e.detail, exit: HUB_EXIT[e.code] };
   if (e instanceof StoreError) return { message: e.message, exit: STORE_EXIT[e.code] };
+  if (e instanceof AccessError) {
+    const [code, detail] = fromAccessError(e);
+    return { message: detail, exit: HUB_EXIT[code] };
+  }
   const err = e as NodeJS.ErrnoException;
   if (err instanceof Error && err.syscall === 'listen' && LISTEN_ERRORS.has(err.code ?? '')) {
     return { message: `cannot listen: ${err.message}; choose another --port or --host`, exit: EXIT.usage };

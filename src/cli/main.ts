@@ -157,6 +157,38 @@ export function buildProgram(): Command {
       });
     });
   user
+    .command('passwd')
+    .description("Set a console user's password (a forgotten one); their sessions end")
+    .argument('<name>', 'user name')
+    .option('--password-stdin', 'read the password from standard input (one line)')
+    .option('--db <url>', storeHelp.db)
+    .option('--data-dir <dir>', storeHelp.dataDir)
+    .addHelpText('after', EXIT_HELP)
+    .action(async (name, flags) => {
+      const { runUserPasswd } = await import('./user-command.js');
+      process.exitCode = await runUserPasswd(name, flags, {
+        stdin: process.stdin,
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
+    });
+  user
+    .command('reset-factors')
+    .description(
+      "Remove a person's security keys and authenticator app (locked out by a lost key); their sessions end",
+    )
+    .argument('<name>', 'user name')
+    .option('--db <url>', storeHelp.db)
+    .option('--data-dir <dir>', storeHelp.dataDir)
+    .addHelpText('after', EXIT_HELP)
+    .action(async (name, flags) => {
+      const { runUserResetFactors } = await import('./user-command.js');
+      process.exitCode = await runUserResetFactors(name, flags, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+      });
+    });
+  user
     .command('list')
     .description('List the console users')
     .option('--db <url>', storeHelp.db)
