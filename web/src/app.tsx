@@ -110,6 +110,7 @@ export function App() {
         <div className="user">
           <Link
             href="/account"
+            className="account-link"
             title={`Signed in as ${user.name} (${user.role}): your account`}
             aria-current={route.page === 'account' ? 'page' : undefined}
           >
