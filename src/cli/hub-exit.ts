@@ -20,6 +20,7 @@ export const HUB_EXIT: Record<ErrorCode, number> = {
   LG_POLICY_INVALID: EXIT.usage,
   LG_KEY_REJECTED: EXIT.usage,
   LG_CODE_REJECTED: EXIT.usage,
+  LG_STEP_UP: EXIT.usage,
   LG_SETUP_CLOSED: EXIT.usage,
   LG_TOO_LARGE: EXIT.input,
   LG_MEDIA_TYPE: EXIT.input,

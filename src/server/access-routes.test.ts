@@ -9,7 +9,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SoftwareKey } from '../access/testing/software-key.js';
 import { SESSION_COOKIE } from './sessions.js';
-import { type AccessTestHub, accessTestHub, HUB_ORIGIN } from './testing/access-hub.js';
+import { type AccessTestHub, accessTestHub, HUB_ORIGIN, registerKey } from './testing/access-hub.js';
 import { type Client, sessionCookie } from './testing/hub.js';
 
 const HOUR = 3600_000;
@@ -160,6 +160,41 @@ describe('access API', () => {
       });
       expect(res.statusCode).toBe(400);
       expect(json<{ code: string }>(res).code).toBe('LG_VALIDATION');
+    });
+  });
+
+  describe('step-up', () => {
+    const confirm = async (c: Client, k: SoftwareKey) => {
+      const start = json<{ ceremony: string; options: never }>(
+        await c.inject({ method: 'POST', url: '/api/auth/key/confirm/start', payload: {} }),
+      );
+      return c.inject({
+        method: 'POST',
+        url: '/api/auth/key/confirm/finish',
+        payload: { ceremony: start.ceremony, response: k.login(start.options, HUB_ORIGIN) },
+      });
+    };
+
+    it('asks a key holder on a password-only session (a stolen cookie) to confirm with the key first', async () => {
+      const zone = { id: 'cell9', name: 'Cell 9' };
+      const refused = await admin.inject({ method: 'POST', url: '/api/access/zones', payload: zone });
+      expect(refused.statusCode).toBe(403);
+      expect(json<{ code: string }>(refused).code).toBe('LG_STEP_UP');
+      expect(t.access.gateway.directory.hasZone('cell9')).toBe(false);
+      const ok = await confirm(admin, key);
+      expect(ok.statusCode, ok.body).toBe(204);
+      const added = await admin.inject({ method: 'POST', url: '/api/access/zones', payload: zone });
+      expect(added.statusCode, added.body).toBe(201);
+    });
+
+    it("refuses a confirmation with another person's key, and lets people without a key through", async () => {
+      const other = new SoftwareKey();
+      await registerKey(viewer, other);
+      const res = await confirm(viewer, key);
+      expect(res.statusCode).toBe(400);
+      expect(json<{ detail: string }>(res).detail).toMatch(/another user/);
+      // anna has no key: approving is not held up for her (there is nothing to confirm with).
+      expect(await t.access.gateway.webauthn!.keys('anna')).toEqual([]);
     });
   });
 

@@ -14,6 +14,8 @@ export type Access = 'public' | 'session' | UserRole;
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** A change an attacker holding a stolen session would want: a key holder confirms it with the key. */
+    stepUp?: boolean;
   }
   interface FastifyRequest {
     auth: { user: User; session: Session } | null;

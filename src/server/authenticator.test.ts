@@ -119,7 +119,7 @@ describe('authenticator codes on the hub', () => {
     expect(sessionCookie(malformed)).toBeUndefined();
   });
 
-  it('lets a key holder add an app only right after a key sign-in; a code session gets no certificate', async () => {
+  it('lets a key holder add an app only right after a key sign-in; a code session gets no certificate nor step-up changes', async () => {
     const root = await t.signedIn('admin', 'root');
     const key = rootKey;
     await registerKey(root, key);
@@ -151,6 +151,13 @@ describe('authenticator codes on the hub', () => {
     });
     expect(cert.statusCode).toBe(403);
     expect(json<{ detail: string }>(cert).detail).toMatch(/security-key sign-in/);
+    // Nor may it make the changes a key holder confirms with the key (step-up).
+    const zone = await viaCode.inject({
+      method: 'POST',
+      url: '/api/access/zones',
+      payload: { id: 'cell7', name: 'Cell 7' },
+    });
+    expect(json<{ code: string }>(zone).code).toBe('LG_STEP_UP');
     expect(t.access.gateway.directory.device('root-laptop')).toBeUndefined();
   });
 

@@ -17,6 +17,7 @@ export const CATALOGUE = {
   LG_POLICY_INVALID: { status: 422, title: 'Policy rejected' },
   LG_KEY_REJECTED: { status: 401, title: 'Security key check failed' },
   LG_CODE_REJECTED: { status: 401, title: 'Authenticator code check failed' },
+  LG_STEP_UP: { status: 403, title: 'Confirm with your security key' },
   LG_SETUP_CLOSED: { status: 410, title: 'Setup is closed' },
   LG_TOO_LARGE: { status: 413, title: 'Too large' },
   LG_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },

@@ -71,7 +71,7 @@ export function accessDirectoryRoutes(
   app.post(
     '/api/access/users',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', stepUp: true },
       schema: {
         summary: 'Add a person to the gateway (and, optionally, a console account of the same name)',
         body: NewAccessUserBody,
@@ -107,7 +107,7 @@ export function accessDirectoryRoutes(
   app.post(
     '/api/access/users/:id/disabled',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', stepUp: true },
       schema: {
         summary: 'Disable or re-enable a person: live gateway sessions and console sessions end at once',
         params: IdParams,
@@ -132,7 +132,7 @@ export function accessDirectoryRoutes(
   app.put(
     '/api/access/users/:id/groups',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', stepUp: true },
       schema: {
         summary: "Replace a person's groups (e.g. make them an approver)",
         params: IdParams,
@@ -165,7 +165,7 @@ export function accessDirectoryRoutes(
   app.post(
     '/api/access/users/:id/factors/reset',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', stepUp: true },
       schema: {
         summary:
           "Reset a person's second factors (a lost key or phone): every security key and the authenticator app removed, their console sessions ended",
@@ -203,7 +203,7 @@ export function accessDirectoryRoutes(
     app.post(
       `/api/access/${kind}`,
       {
-        config: { access: 'admin' },
+        config: { access: 'admin', stepUp: true },
         schema: { summary: `Add a ${what}`, body: NamedBody, response: { 201: Named, ...problems } },
       },
       async (req, reply) => {
@@ -228,7 +228,7 @@ export function accessDirectoryRoutes(
   app.post(
     '/api/access/assets',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', stepUp: true },
       schema: {
         summary: 'Put an asset behind the gateway',
         body: NewAssetBody,

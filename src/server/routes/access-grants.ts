@@ -67,7 +67,7 @@ export function accessGrantRoutes(app: Hub, access: HubAccess): void {
   app.post(
     '/api/access/grants/:id/approve',
     {
-      config: { access: 'session' },
+      config: { access: 'session', stepUp: true },
       schema: {
         summary: 'Approve a pending request',
         params: IdParams,
@@ -95,7 +95,7 @@ export function accessGrantRoutes(app: Hub, access: HubAccess): void {
   app.post(
     '/api/access/grants/:id/extend',
     {
-      config: { access: 'session' },
+      config: { access: 'session', stepUp: true },
       schema: {
         summary: "Move an approved grant's end later",
         params: IdParams,

@@ -60,7 +60,7 @@ export function accessPolicyRoutes(app: Hub, access: HubAccess): void {
   app.put(
     '/api/access/policy',
     {
-      config: { access: 'admin' },
+      config: { access: 'admin', stepUp: true },
       bodyLimit: POLICY_BODY_LIMIT,
       schema: {
         summary: 'Put a new policy in force; one that fails validation is refused whole (422)',

@@ -2,6 +2,7 @@
 import type { HubAccess } from '../access-gateway.js';
 import type { Hub, HubContext } from '../context.js';
 import { KeyLogins } from '../key-logins.js';
+import { registerStepUp } from '../step-up.js';
 import { accessAuditRoutes } from './access-audit.js';
 import { accessCertificateRoutes } from './access-certificates.js';
 import { accessDirectoryRoutes } from './access-directory.js';
@@ -13,6 +14,7 @@ import { securityKeyRoutes } from './security-keys.js';
 
 export function accessRoutes(app: Hub, ctx: HubContext, access: HubAccess): void {
   const keyLogins = new KeyLogins();
+  registerStepUp(app, access, keyLogins);
   securityKeyRoutes(app, ctx, access, keyLogins);
   accessCertificateRoutes(app, access, keyLogins);
   authenticatorRoutes(app, ctx, access, keyLogins);

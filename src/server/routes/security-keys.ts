@@ -71,6 +71,53 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
     },
   );
 
+  app.post(
+    '/api/auth/key/confirm/start',
+    {
+      config: { access: 'session', rateLimit },
+      schema: {
+        summary: 'Start confirming a change with your security key (step-up, on this session)',
+        body: Empty,
+        response: { 200: CeremonyAnswer, ...problems },
+      },
+    },
+    async (req) => {
+      const { user } = signedIn(req);
+      const identity = access.gateway.directory.user(user.name);
+      if (identity === undefined)
+        throw new HubError('LG_NOT_FOUND', 'you have no security key to confirm with');
+      const { ceremony, options } = await webauthnOf(access).startLogin(identity.id);
+      return { ceremony, options: { ...options } };
+    },
+  );
+
+  app.post(
+    '/api/auth/key/confirm/finish',
+    {
+      config: { access: 'session', rateLimit },
+      schema: {
+        summary: 'Finish a step-up: this session counts as a fresh key sign-in for a few minutes',
+        body: KeyLoginFinishBody,
+        response: { 204: z.null().describe('no content'), ...problems },
+      },
+    },
+    async (req, reply) => {
+      const { user, session } = signedIn(req);
+      const { ceremony, response } = req.body;
+      const login = await webauthnOf(access)
+        .finishLogin(ceremony, response as AuthenticationResponseJSON)
+        .catch((e: unknown) => {
+          // A refused key is a bad request of a signed-in user, not a lost session.
+          if (e instanceof AccessError && e.code === 'ACCESS_WEBAUTHN')
+            throw new HubError('LG_VALIDATION', `key: ${e.detail}`);
+          throw e;
+        });
+      if (login.user !== user.name) throw new HubError('LG_FORBIDDEN', "key: it is another person's key");
+      keyLogins.record(session.id, login);
+      return reply.code(204).send(null);
+    },
+  );
+
   app.get(
     '/api/access/me',
     {
