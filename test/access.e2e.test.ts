@@ -331,6 +331,52 @@ describe.skipIf(!chromiumAvailable())('security keys and access pages in a brows
     });
   });
 
+  it('asks a code session for the key before an approval, and approves once the key confirms', async () => {
+    await signOut();
+    await page.getByRole('button', { name: 'Use a security key' }).click();
+    await signedInView();
+    // The administrator (a key holder, signed in by key just now) adds an app as a fallback.
+    await page.goto(`${url}/access/keys`);
+    await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');
+    const epoch = () => Math.floor(Date.now() / 1000);
+    await page.getByLabel('The code your app shows now').fill(await generate({ secret, epoch: epoch() }));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByTestId('totp-status').waitFor();
+    const now = Date.now();
+    const pending = await access.gateway.grants.request(DEMO_SUPPLIER_USER, {
+      assets: [(await access.gateway.grants.list({}))[0]!.assets[0]!],
+      actions: ['connect', 'modbus:read'],
+      startsAt: now,
+      endsAt: now + 3600_000,
+      reason: 'Step-up check',
+    });
+
+    // Key not at hand: the password, then the code.
+    await signOut();
+    await cdp.send('WebAuthn.setUserVerified', { authenticatorId: authenticator, isUserVerified: false });
+    try {
+      await page.getByLabel('User name').fill(ADMIN.name);
+      await page.getByLabel('Password').fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Authenticator code' }).waitFor();
+      await page
+        .getByLabel('The code your authenticator app shows')
+        .fill(await generate({ secret, epoch: epoch() + 30 }));
+      await page.getByRole('button', { name: 'Sign in with the code' }).click();
+      await signedInView();
+    } finally {
+      await cdp.send('WebAuthn.setUserVerified', { authenticatorId: authenticator, isUserVerified: true });
+    }
+    const before = await keyLogins();
+    await page.goto(`${url}/access/grants`);
+    await page.locator(`tr[data-grant="${pending.id}"]`).getByRole('button', { name: 'Approve' }).click();
+    // The hub refused the code session's approval (LG_STEP_UP); the console asked the key and sent it again.
+    await page.locator(`tr[data-grant="${pending.id}"][data-status="approved"]`).waitFor();
+    expect((await access.gateway.grants.get(pending.id))?.status).toBe('approved');
+    expect(await keyLogins()).toBe(before + 1);
+  });
+
   it("resets a person's factors on the People page, and removes a lost key on My keys", async () => {
     page.on('dialog', (d) => void d.accept());
     await signOut();

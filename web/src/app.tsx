@@ -3,11 +3,13 @@
  * session (401 from any call) sends the user to sign in and back to where they were.
  */
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { confirmWithKey } from './access/webauthn.js';
 import {
   ApiError,
   errorText,
   getJson,
   onSessionLost,
+  onStepUp,
   postJson,
   type SessionInfo,
   setCsrf,
@@ -57,6 +59,8 @@ export function App() {
       setCsrf('');
       setAuth({ state: 'out' });
     });
+    // A change the hub wants confirmed with the key: ask the key, then the change goes again.
+    onStepUp(confirmWithKey);
     getJson<SessionInfo>('/api/auth/me').then(signIn, (e: unknown) =>
       setAuth(
         e instanceof ApiError && e.status === 401

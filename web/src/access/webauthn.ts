@@ -62,3 +62,13 @@ export async function registerKey(name: string): Promise<SecurityKey> {
   const response = await startRegistration({ optionsJSON: c.options });
   return postJson<SecurityKey>('/api/access/keys/register/finish', { ceremony: c.ceremony, response, name });
 }
+
+/** Confirms a change on this session with the key (step-up): the hub then lets it through. */
+export async function confirmWithKey(): Promise<void> {
+  const c = await postJson<Ceremony<PublicKeyCredentialRequestOptionsJSON>>(
+    '/api/auth/key/confirm/start',
+    {},
+  );
+  const response = await startAuthentication({ optionsJSON: c.options });
+  await postJson('/api/auth/key/confirm/finish', { ceremony: c.ceremony, response });
+}

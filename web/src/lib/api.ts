@@ -34,6 +34,16 @@ export function csrfToken(): string {
   return csrf;
 }
 
+let stepUp: (() => Promise<void>) | undefined;
+
+/**
+ * How to confirm a change with the security key when the hub asks (LG_STEP_UP): the request
+ * is sent again once after it.
+ */
+export function onStepUp(fn: () => Promise<void>): void {
+  stepUp = fn;
+}
+
 /** Called when the hub answers 401 to anything but a login or setup attempt. */
 export function onSessionLost(fn: () => void): void {
   sessionLost = fn;
@@ -45,6 +55,7 @@ const CREDENTIAL_PATHS = [
   '/api/auth/setup',
   '/api/auth/key/start',
   '/api/auth/key/finish',
+  '/api/auth/code/finish',
 ];
 
 /** The message a problem+json (or any) error response carries, read once. */
@@ -75,7 +86,7 @@ export function noteStatus(status: number, path: string): void {
 export async function request<T>(
   method: string,
   path: string,
-  opts: { body?: unknown; query?: URLSearchParams; signal?: AbortSignal } = {},
+  opts: { body?: unknown; query?: URLSearchParams; signal?: AbortSignal; confirmed?: boolean } = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
@@ -89,7 +100,14 @@ export async function request<T>(
     ...(opts.signal ? { signal: opts.signal } : {}),
   });
   noteStatus(res.status, path);
-  if (!res.ok) throw await errorFrom(res);
+  if (!res.ok) {
+    const err = await errorFrom(res);
+    if (err.code === 'LG_STEP_UP' && stepUp && !opts.confirmed) {
+      await stepUp();
+      return request<T>(method, path, { ...opts, confirmed: true });
+    }
+    throw err;
+  }
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
 }
