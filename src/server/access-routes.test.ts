@@ -180,6 +180,11 @@ describe('access API', () => {
       const refused = await admin.inject({ method: 'POST', url: '/api/access/zones', payload: zone });
       expect(refused.statusCode).toBe(403);
       expect(json<{ code: string }>(refused).code).toBe('LG_STEP_UP');
+      // A new console administrator is the first thing a stolen session would make.
+      const newAdmin = { name: 'mallory', role: 'admin', password: 'mallory-password-1' };
+      const noAdmin = await admin.inject({ method: 'POST', url: '/api/users', payload: newAdmin });
+      expect(json<{ code: string }>(noAdmin).code).toBe('LG_STEP_UP');
+      expect(await t.store.userByName('mallory')).toBeUndefined();
       expect(t.access.gateway.directory.hasZone('cell9')).toBe(false);
       const ok = await confirm(admin, key);
       expect(ok.statusCode, ok.body).toBe(204);

@@ -22,7 +22,8 @@ export function userRoutes(app: Hub, { store }: HubContext): void {
   app.post(
     '/api/users',
     {
-      config: { access: 'admin' },
+      // A new administrator is what a stolen session would make first.
+      config: { access: 'admin', stepUp: true },
       schema: {
         summary: 'Create a console account',
         body: NewUserBody,
