@@ -102,7 +102,7 @@ describe('removing keys and resetting factors', () => {
     });
     expect(sessionCookie(pw)).toBeDefined();
     const audit = await t.gateway.gw.audit.list({ limit: 1000 });
-    expect(audit.filter((e) => e.actor === 'root').map((e) => e.type)).toEqual([
+    expect(audit.filter((e) => e.actor === 'root' && e.type !== 'access.login').map((e) => e.type)).toEqual([
       'access.key.remove',
       'access.totp.remove',
     ]);
@@ -114,8 +114,19 @@ describe('removing keys and resetting factors', () => {
     expect(missing.statusCode).toBe(404);
   });
 
-  it('audits a password change on the gateway', async () => {
+  it('audits password sign-ins (a password alone as not phishing-resistant), refusals and a change', async () => {
+    const wrong = await t.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { name: 'dora', password: 'not-the-password' },
+    });
+    expect(wrong.statusCode).toBe(401);
     const dora = await t.signedIn('viewer', 'dora');
+    const logins = await t.gateway.gw.audit.list({ limit: 1000 });
+    expect(logins.filter((e) => e.actor === 'dora').map((e) => [e.type, e.data])).toEqual([
+      ['access.login.refused', { method: 'password', why: 'wrong user name or password' }],
+      ['access.login', { method: 'password', phishingResistant: false }],
+    ]);
     const res = await dora.inject({
       method: 'POST',
       url: '/api/auth/password',

@@ -22,6 +22,9 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
   const rateLimit = { max: ctx.loginPerMinute, timeWindow: 60_000 };
   // Password sign-ins waiting for their authenticator code.
   const codeSteps = new OneTimeSteps();
+  // The gateway's audit log, when the hub runs one: every console sign-in is evidence there,
+  // a password alone marked as not phishing-resistant.
+  const audit = ctx.access?.gateway.audit;
 
   /** Refuses a user name that failed too often, for a while (password and code alike). */
   const notThrottled = (name: string, reply: { header(k: string, v: number): unknown }) => {
@@ -57,6 +60,12 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
           : await verifyDummy(password);
       if (!user || !ok) {
         throttle.fail(name);
+        await audit?.append({
+          type: 'access.login.refused',
+          actor: name,
+          subject: 'password',
+          data: { method: 'password', why: 'wrong user name or password' },
+        });
         throw new HubError('LG_BAD_CREDENTIALS', 'wrong user name or password');
       }
       const next = ctx.access ? await secondStep(ctx.access, user, codeSteps) : undefined;
@@ -64,6 +73,12 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
       // count for someone guessing the code behind it.
       if (next) return next;
       throttle.succeed(name);
+      await audit?.append({
+        type: 'access.login',
+        actor: user.name,
+        subject: 'password',
+        data: { method: 'password', phishingResistant: false },
+      });
       return signIn(req, reply, user);
     },
   );
