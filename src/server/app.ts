@@ -144,6 +144,12 @@ export async function buildHub(opts: HubOptions): Promise<Hub> {
     limits: { fileSize: ctx.jobs.maxBytes, files: 1, fields: 0, parts: 1, headerPairs: 100 },
   });
   registerAccess(app, ctx.sessions);
+  // API answers (the CSRF token, a secret shown once, audit entries, recordings) stay out of
+  // every cache, the browser's disk included.
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/api/') && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
+  });
 
   metaRoutes(app, ctx);
   authRoutes(app, ctx);

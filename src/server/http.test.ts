@@ -105,6 +105,9 @@ describe('hub over HTTP', () => {
     const js = await fetch(`${hub.url}/assets/app-1234.js`);
     expect(js.headers.get('content-type')).toMatch(/javascript/);
     expect(js.headers.get('cache-control')).toContain('immutable');
+    // API answers are never cached, signed in or not, right or wrong.
+    for (const path of ['/api/health', '/api/auth/me', '/api/nowhere'])
+      expect((await fetch(`${hub.url}${path}`)).headers.get('cache-control'), path).toBe('no-store');
     const route = await fetch(`${hub.url}/assets/${encodeURIComponent('mac:00:80:f4:12:34:01')}`);
     expect(route.status).toBe(200);
     expect(await route.text()).toContain('<title>console</title>');
