@@ -1,8 +1,8 @@
 /**
  * The console end to end, in Debian's Chromium against the real hub: sign in, the dashboard's
  * counts are the API's, filter the inventory to PLCs, open one, the network map draws its
- * nodes and leads to an asset, an uploaded capture's new assets appear, and the password is
- * changed on the account page.
+ * nodes and leads to an asset, an uploaded capture's new assets appear, and on the account page
+ * the password is changed and every other session ended.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -185,7 +185,7 @@ describe.skipIf(!chromiumAvailable())('web console in a browser', () => {
     expect(await row.getAttribute('href')).toBe(`/assets/${encodeURIComponent(newcomer.id)}`);
   });
 
-  it('changes the password on the account page; the old one signs in no more', async () => {
+  it('changes the password and signs out everywhere else on the account page', async () => {
     await page.getByRole('link', { name: new RegExp(`^${hub.user.name}`) }).click();
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     const next = 'console-e2e-new-password';
@@ -194,14 +194,23 @@ describe.skipIf(!chromiumAvailable())('web console in a browser', () => {
     await page.getByLabel('New password again').fill(next);
     await page.getByRole('button', { name: 'Change password' }).click();
     await page.getByRole('status').filter({ hasText: 'Password changed' }).waitFor();
-    const old = await page.context().request.post(`${hub.url}/api/auth/login`, {
-      data: { name: hub.user.name, password: hub.user.password },
+    // Outside the browser: the old password is refused, the new one opens another session.
+    const login = (password: string) =>
+      fetch(`${hub.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: hub.user.name, password }),
+      });
+    expect((await login(hub.user.password)).status).toBe(401);
+    const other = (await login(next)).headers.getSetCookie()[0]!.split(';')[0]!;
+    const me = () => fetch(`${hub.url}/api/auth/me`, { headers: { cookie: other } });
+    expect((await me()).status).toBe(200);
+    await page.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await page.getByRole('status').filter({ hasText: 'Every other session has ended' }).waitFor();
+    expect((await me()).status).toBe(401);
+    expect(await api<{ user: { name: string } }>('/api/auth/me')).toMatchObject({
+      user: { name: hub.user.name },
     });
-    expect(old.status()).toBe(401);
-    const fresh = await page.context().request.post(`${hub.url}/api/auth/login`, {
-      data: { name: hub.user.name, password: next },
-    });
-    expect(fresh.status()).toBe(200);
   });
 
   it('raised no script error and no refused resource on the way', () => {

@@ -138,6 +138,18 @@ describe('sign-in', () => {
     expect((await change('carol-new-password', 'carol-newer-password')).statusCode).toBe(429);
   });
 
+  it('signs out everywhere else on request, keeping this session', async () => {
+    const h = await open();
+    const here = await h.signedIn('viewer', 'erin');
+    const there = clientOf(h.app, await login(h, 'erin', 'pw-erin-long-enough'));
+    const someoneElse = await h.signedIn('viewer', 'frank');
+    const res = await here.inject({ method: 'POST', url: '/api/auth/sessions/end-others' });
+    expect(res.statusCode).toBe(204);
+    expect((await there.inject({ url: '/api/auth/me' })).statusCode).toBe(401);
+    expect((await here.inject({ url: '/api/auth/me' })).statusCode).toBe(200);
+    expect((await someoneElse.inject({ url: '/api/auth/me' })).statusCode).toBe(200);
+  });
+
   it('signs out: the cookie is cleared and the session is gone', async () => {
     const h = await open();
     const c = await h.signedIn('viewer');

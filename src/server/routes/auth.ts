@@ -151,6 +151,23 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
   );
 
   app.post(
+    '/api/auth/sessions/end-others',
+    {
+      config: { access: 'session' },
+      schema: {
+        summary:
+          'Sign out everywhere else: every other session of yours ends (a lost laptop, a cookie that may have leaked)',
+        response: { 204: z.null().describe('no content'), ...problems },
+      },
+    },
+    async (req, reply) => {
+      const { user, session } = signedIn(req);
+      await store.deleteUserSessions(user.id, session.id);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.post(
     '/api/auth/logout',
     {
       config: { access: 'session' },

@@ -1,8 +1,43 @@
-/** Your account: a new password (the current one first). Your other sessions end with it. */
+/**
+ * Your account: a new password (the current one first; your other sessions end with it), and
+ * signing out everywhere else.
+ */
 import { type FormEvent, useState } from 'react';
 import { useAction } from '../access/action.js';
 import { postJson } from '../lib/api.js';
 import { FormError } from '../ui/form-error.js';
+
+function OtherSessions() {
+  const { busy, error, run } = useAction();
+  const [done, setDone] = useState(false);
+  return (
+    <section className="card" aria-labelledby="sessions-h">
+      <h2 id="sessions-h">Your other sessions</h2>
+      <p className="muted">
+        A lost laptop, or a browser you no longer trust: end every session but this one.
+      </p>
+      <button
+        type="button"
+        className="btn"
+        disabled={busy}
+        onClick={() =>
+          void run(
+            () => postJson('/api/auth/sessions/end-others', {}),
+            () => setDone(true),
+          )
+        }
+      >
+        Sign out everywhere else
+      </button>
+      <FormError error={error} />
+      {done ? (
+        <p role="status" className="muted">
+          Every other session has ended.
+        </p>
+      ) : null}
+    </section>
+  );
+}
 
 export function AccountPage() {
   const { busy, error, run } = useAction();
@@ -56,6 +91,7 @@ export function AccountPage() {
           </p>
         ) : null}
       </section>
+      <OtherSessions />
     </div>
   );
 }
