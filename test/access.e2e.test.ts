@@ -303,6 +303,8 @@ describe.skipIf(!chromiumAvailable())('security keys and access pages in a brows
     await page.getByRole('button', { name: 'Sign in' }).click();
     await signedInView();
     await page.goto(`${url}/access/keys`);
+    // No key: the password first.
+    await page.getByLabel('Your password').fill('supplier-password');
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     await page.getByRole('img', { name: 'QR code of the authenticator secret' }).waitFor();
     const secret = (await page.getByTestId('totp-secret').textContent())!.replace(/\s/g, '');

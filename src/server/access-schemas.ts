@@ -74,6 +74,14 @@ export const CodeLoginBody = z.strictObject({
   code: totpCode,
 });
 export const TotpConfirmBody = z.strictObject({ code: totpCode });
+export const TotpStartBody = z.strictObject({
+  password: z
+    .string()
+    .min(1)
+    .max(1024)
+    .optional()
+    .describe('your password: asked of someone without a security key'),
+});
 
 export const IdParams = z.strictObject({ id: AccessId });
 /** A security key's credential id (base64url, as WebAuthn gives it; at most 1023 bytes). */

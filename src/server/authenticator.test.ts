@@ -46,7 +46,11 @@ describe('authenticator codes on the hub', () => {
   const finish = (step: string, c: string) =>
     t.app.inject({ method: 'POST', url: '/api/auth/code/finish', payload: { step, code: c } });
   const enrol = async (c: Client, user: string) => {
-    const start = await c.inject({ method: 'POST', url: '/api/access/totp/start', payload: {} });
+    const start = await c.inject({
+      method: 'POST',
+      url: '/api/access/totp/start',
+      payload: { password: `pw-${user}-long-enough` },
+    });
     expect(start.statusCode, start.body).toBe(200);
     const e = json<{ secret: string; uri: string }>(start);
     secrets.set(user, e.secret);
@@ -62,6 +66,12 @@ describe('authenticator codes on the hub', () => {
     const otto = await t.signedIn('engineer', 'otto');
     const me0 = json<{ totp: unknown }>(await otto.inject({ method: 'GET', url: '/api/access/me' }));
     expect(me0.totp).toEqual({ allowed: true, enrolled: false });
+    // Without a key, the password first: a stolen cookie alone plants no app.
+    for (const payload of [{}, { password: 'not-otto-password' }]) {
+      const refused = await otto.inject({ method: 'POST', url: '/api/access/totp/start', payload });
+      expect(refused.statusCode).toBe(400);
+      expect(json<{ detail: string }>(refused).detail).toMatch(/enter your password/);
+    }
     const e = await enrol(otto, 'otto');
     expect(e.uri).toMatch(/^otpauth:\/\/totp\/Plant%20hub:otto\?.*secret=/);
     const wrong = await otto.inject({

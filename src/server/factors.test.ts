@@ -60,7 +60,11 @@ describe('removing keys and resetting factors', () => {
   it("lets an administrator reset a person's factors: keys and app removed, their sessions ended", async () => {
     const sam = await t.signedIn('viewer', 'sam');
     const start = json<{ secret: string }>(
-      await sam.inject({ method: 'POST', url: '/api/access/totp/start', payload: {} }),
+      await sam.inject({
+        method: 'POST',
+        url: '/api/access/totp/start',
+        payload: { password: 'pw-sam-long-enough' },
+      }),
     );
     expect(start.secret).toBeDefined();
     const confirmed = await sam.inject({

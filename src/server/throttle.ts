@@ -3,6 +3,8 @@
  * many addresses is slowed as much as guessing from one (the per-address limit is
  * @fastify/rate-limit's). Memory is bounded: the oldest names are forgotten first.
  */
+import { HubError } from './errors.js';
+
 export interface ThrottlePolicy {
   /** Failures allowed per name within the window. */
   failures: number;
@@ -48,4 +50,17 @@ export class NameThrottle {
     const times = (this.failed.get(key) ?? []).filter((t) => t > since);
     return times.slice(-this.policy.failures);
   }
+}
+
+/** Refuses a user name that failed too often, for a while (sign-in, code and password checks alike). */
+export function notThrottled(
+  throttle: NameThrottle,
+  name: string,
+  reply: { header(k: string, v: number): unknown },
+): void {
+  const wait = throttle.retryAfter(name);
+  if (wait <= 0) return;
+  const sec = Math.ceil(wait / 1000);
+  reply.header('retry-after', sec);
+  throw new HubError('LG_RATE_LIMITED', `too many failed sign-ins for this user name; try again in ${sec} s`);
 }

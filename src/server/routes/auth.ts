@@ -12,6 +12,7 @@ import { OneTimeSteps } from '../one-time.js';
 import { hashPassword, verifyDummy, verifyPassword } from '../password.js';
 import { LoginBody, PasswordChangeBody, SessionAnswer, SetupBody } from '../schemas.js';
 import { SESSION_COOKIE } from '../sessions.js';
+import { notThrottled } from '../throttle.js';
 
 export function authRoutes(app: Hub, ctx: HubContext): void {
   const { store, sessions, throttle } = ctx;
@@ -26,18 +27,6 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
   // a password alone marked as not phishing-resistant.
   const audit = ctx.access?.gateway.audit;
 
-  /** Refuses a user name that failed too often, for a while (password and code alike). */
-  const notThrottled = (name: string, reply: { header(k: string, v: number): unknown }) => {
-    const wait = throttle.retryAfter(name);
-    if (wait <= 0) return;
-    const sec = Math.ceil(wait / 1000);
-    reply.header('retry-after', sec);
-    throw new HubError(
-      'LG_RATE_LIMITED',
-      `too many failed sign-ins for this user name; try again in ${sec} s`,
-    );
-  };
-
   app.post(
     '/api/auth/login',
     {
@@ -51,7 +40,7 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
     },
     async (req, reply) => {
       const { name, password } = req.body;
-      notThrottled(name, reply);
+      notThrottled(throttle, name, reply);
       const user = await store.userByName(name);
       // Unknown and disabled users cost a hash too, and get the same answer as a wrong password.
       const ok =
@@ -103,7 +92,7 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
             'LG_BAD_CREDENTIALS',
             'step: unknown, used or expired; sign in with your password again',
           );
-        notThrottled(name, reply);
+        notThrottled(throttle, name, reply);
         const user = await store.userByName(name);
         if (!user || user.disabled) throw new HubError('LG_BAD_CREDENTIALS', 'wrong user name or password');
         try {
@@ -130,7 +119,7 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
     },
     async (req, reply) => {
       const { user, session } = signedIn(req);
-      notThrottled(user.name, reply);
+      notThrottled(throttle, user.name, reply);
       const { current, next } = req.body;
       // A wrong current password is a bad request of a signed-in user, not a lost session (401).
       if (!(await verifyPassword(current, user.passwordHash))) {

@@ -7,17 +7,18 @@
 import { z } from 'zod';
 import { signedIn } from '../access.js';
 import { type HubAccess, linkedUser } from '../access-gateway.js';
-import { TotpConfirmBody, TotpEnrolment, TotpStatus } from '../access-schemas.js';
+import { TotpConfirmBody, TotpEnrolment, TotpStartBody, TotpStatus } from '../access-schemas.js';
 import { type Hub, type HubContext, problems } from '../context.js';
 import { HubError } from '../errors.js';
 import type { KeyLogins } from '../key-logins.js';
+import { verifyPassword } from '../password.js';
+import { notThrottled } from '../throttle.js';
 
-const Empty = z.strictObject({});
 const NoContent = z.null().describe('no content');
 
 export function authenticatorRoutes(
   app: Hub,
-  { store }: HubContext,
+  { store, throttle }: HubContext,
   access: HubAccess,
   keyLogins: KeyLogins,
 ): void {
@@ -28,20 +29,32 @@ export function authenticatorRoutes(
     {
       config: { access: 'session' },
       schema: {
-        summary: 'Start setting up an authenticator app for yourself: the secret, shown once',
-        body: Empty,
+        summary:
+          'Start setting up an authenticator app for yourself (your password, or a recent key sign-in): the secret, shown once',
+        body: TotpStartBody,
         response: { 200: TotpEnrolment, ...problems },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       const { user, session } = signedIn(req);
+      if (!gw.totp.allowed)
+        throw new HubError('LG_FORBIDDEN', 'authenticator codes are turned off on this hub');
       const identity = await linkedUser(access, user);
       const keys = gw.webauthn ? await gw.webauthn.keys(identity.id) : [];
-      if (keys.length > 0 && keyLogins.fresh(session.id, user.name) === undefined)
-        throw new HubError(
-          'LG_FORBIDDEN',
-          `sign in with your security key first (in the last ${keyLogins.freshMs / 60_000} minutes) to add an authenticator app`,
-        );
+      if (keys.length > 0) {
+        if (keyLogins.fresh(session.id, user.name) === undefined)
+          throw new HubError(
+            'LG_FORBIDDEN',
+            `sign in with your security key first (in the last ${keyLogins.freshMs / 60_000} minutes) to add an authenticator app`,
+          );
+      } else {
+        // Without a key, the password: a stolen cookie alone must not plant the attacker's app.
+        notThrottled(throttle, user.name, reply);
+        if (!(await verifyPassword(req.body.password ?? '', user.passwordHash))) {
+          throttle.fail(user.name);
+          throw new HubError('LG_VALIDATION', 'password: enter your password to add an authenticator app');
+        }
+      }
       return gw.totp.startEnrolment(identity.id);
     },
   );

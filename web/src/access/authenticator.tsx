@@ -56,7 +56,15 @@ export function AuthenticatorSection({ me, onChange }: { me: AccessMe; onChange:
   const { totp } = me;
   if (!totp.allowed && !totp.enrolled) return null;
 
-  const start = () => void run(() => postJson<Enrolment>('/api/access/totp/start', {}).then(setEnrolment));
+  // Someone without a key confirms with the password (a key holder has just used the key).
+  const askPassword = me.keys.length === 0;
+  const start = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const password = String(new FormData(e.currentTarget).get('password') ?? '');
+    void run(() =>
+      postJson<Enrolment>('/api/access/totp/start', askPassword ? { password } : {}).then(setEnrolment),
+    );
+  };
   const confirm = (e: FormEvent) => {
     e.preventDefault();
     void run(
@@ -114,9 +122,17 @@ export function AuthenticatorSection({ me, onChange }: { me: AccessMe; onChange:
           </button>
         </form>
       ) : (
-        <button type="button" className="btn" disabled={busy} onClick={start}>
-          Set up an authenticator app
-        </button>
+        <form className="form row" onSubmit={start}>
+          {askPassword ? (
+            <label>
+              Your password
+              <input name="password" type="password" autoComplete="current-password" required />
+            </label>
+          ) : null}
+          <button type="submit" className="btn" disabled={busy}>
+            Set up an authenticator app
+          </button>
+        </form>
       )}
       <FormError error={error} />
     </section>
