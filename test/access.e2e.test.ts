@@ -377,6 +377,14 @@ describe.skipIf(!chromiumAvailable())('security keys and access pages in a brows
     await page.locator(`tr[data-grant="${pending.id}"][data-status="approved"]`).waitFor();
     expect((await access.gateway.grants.get(pending.id))?.status).toBe('approved');
     expect(await keyLogins()).toBe(before + 1);
+    // The audit page shows the code sign-in for what it is.
+    await page.goto(`${url}/access/audit`);
+    await page
+      .locator('tr[data-type="access.login"]')
+      .filter({ hasText: 'not phishing-resistant' })
+      .filter({ hasText: '"method":"totp"' })
+      .first()
+      .waitFor();
   });
 
   it("resets a person's factors on the People page, and removes a lost key on My keys", async () => {

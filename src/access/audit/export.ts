@@ -64,8 +64,8 @@ const NAMES: Readonly<Record<AccessEventType, string>> = {
   'access.totp.remove': 'Authenticator app removed',
 };
 
-/** A login by something weaker than a security key (an authenticator code) stands out. */
-function weakLogin(e: AuditEntry): boolean {
+/** A login by something weaker than a security key (a password alone, a code) stands out. */
+export function weakLogin(e: { type: string; data: Record<string, unknown> }): boolean {
   return e.type === 'access.login' && e.data.phishingResistant === false;
 }
 

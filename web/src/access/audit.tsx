@@ -3,6 +3,7 @@
  * paging back, and the export as JSON lines or CEF.
  */
 import { useState } from 'react';
+import { weakLogin } from '../../../src/access/audit/export.js';
 import { ACCESS_EVENT_TYPES } from '../../../src/access/events.js';
 import { dateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
@@ -85,7 +86,15 @@ export function AuditSection() {
                   <tr key={e.seq} data-type={e.type}>
                     <td className="num">{e.seq}</td>
                     <td>{dateTime(e.ts)}</td>
-                    <td className="mono">{e.type}</td>
+                    <td className="mono">
+                      {e.type}
+                      {weakLogin(e) ? (
+                        <>
+                          {' '}
+                          <span className="state-pill failed">not phishing-resistant</span>
+                        </>
+                      ) : null}
+                    </td>
                     <td>{e.actor}</td>
                     <td className="mono small">{e.subject}</td>
                     <td className="mono small audit-data">{JSON.stringify(e.data)}</td>
