@@ -45,6 +45,12 @@ export function webauthnOf(access: HubAccess): WebAuthnService {
   return w;
 }
 
+/** Whether gateway user `id` has a security key this hub can ask for. */
+export async function hasSecurityKey(access: HubAccess, id: string): Promise<boolean> {
+  const w = access.gateway.webauthn;
+  return w !== undefined && (await w.keys(id)).length > 0;
+}
+
 export function isApprover(access: HubAccess, name: string): boolean {
   const u = access.gateway.directory.user(name);
   return u !== undefined && !u.disabled && u.kind === 'employee' && u.groups.includes(access.approverGroup);
@@ -82,7 +88,7 @@ export async function secondStep(
   if (linked.disabled) throw new HubError('LG_BAD_CREDENTIALS', 'wrong user name or password');
   const app = await gw.totp.status(linked.id);
   const codeStep = app.enrolled && app.allowed ? codeSteps.hold(user.name) : undefined;
-  if (gw.webauthn !== undefined && (await gw.webauthn.keys(linked.id)).length > 0) {
+  if (gw.webauthn !== undefined && (await hasSecurityKey(access, linked.id))) {
     const { ceremony, options } = await gw.webauthn.startLogin(linked.id);
     return { keyRequired: true, ceremony, options: { ...options }, ...(codeStep ? { codeStep } : {}) };
   }

@@ -312,6 +312,12 @@ export const CaptureJob = z.object({
 
 export const Accepted = z.object({ id: z.string() });
 
+/** A 204 answer's body. */
+export const NoContent = z.null().describe('no content');
+
+/** A body that must be an empty object (a POST that takes no input). */
+export const Empty = z.strictObject({});
+
 export function items<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item) });
 }

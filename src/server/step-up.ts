@@ -9,7 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Session, User } from '../store/types.js';
 import { signedIn } from './access.js';
-import type { HubAccess } from './access-gateway.js';
+import { type HubAccess, hasSecurityKey } from './access-gateway.js';
 import { HubError } from './errors.js';
 import type { KeyLogins } from './key-logins.js';
 
@@ -20,10 +20,8 @@ export async function needsStepUp(
   user: User,
   session: Session,
 ): Promise<boolean> {
-  const gw = access.gateway;
-  const identity = gw.directory.user(user.name);
-  if (identity === undefined || gw.webauthn === undefined) return false;
-  if ((await gw.webauthn.keys(identity.id)).length === 0) return false;
+  const identity = access.gateway.directory.user(user.name);
+  if (identity === undefined || !(await hasSecurityKey(access, identity.id))) return false;
   return keyLogins.fresh(session.id, user.name) === undefined;
 }
 

@@ -3,7 +3,6 @@
  * name), suppliers, groups, zones and assets. Changes are for administrators; what a grant
  * request needs to name (assets, zones) any signed-in user may read.
  */
-import { z } from 'zod';
 import type { NamedTable } from '../../access/db/schema.js';
 import { resetFactors } from '../../access/factors.js';
 import { signedIn } from '../access.js';
@@ -25,7 +24,7 @@ import { type Hub, type HubContext, problems } from '../context.js';
 import { HubError } from '../errors.js';
 import type { KeyLogins } from '../key-logins.js';
 import { hashPassword } from '../password.js';
-import { items } from '../schemas.js';
+import { Empty, items } from '../schemas.js';
 
 type NamedKind = 'suppliers' | 'groups' | 'zones';
 
@@ -170,7 +169,7 @@ export function accessDirectoryRoutes(
         summary:
           "Reset a person's second factors (a lost key or phone): every security key and the authenticator app removed, their console sessions ended",
         params: IdParams,
-        body: z.strictObject({}),
+        body: Empty,
         response: { 200: FactorsReset, ...problems },
       },
     },

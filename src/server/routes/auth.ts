@@ -10,7 +10,7 @@ import { type Hub, type HubContext, problems, publicUser } from '../context.js';
 import { HubError } from '../errors.js';
 import { OneTimeSteps } from '../one-time.js';
 import { hashPassword, verifyDummy, verifyPassword } from '../password.js';
-import { LoginBody, PasswordChangeBody, SessionAnswer, SetupBody } from '../schemas.js';
+import { LoginBody, NoContent, PasswordChangeBody, SessionAnswer, SetupBody } from '../schemas.js';
 import { SESSION_COOKIE } from '../sessions.js';
 import { notThrottled } from '../throttle.js';
 
@@ -114,7 +114,7 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
       schema: {
         summary: 'Change your password (the current one first): your other sessions end',
         body: PasswordChangeBody,
-        response: { 204: z.null().describe('no content'), ...problems },
+        response: { 204: NoContent, ...problems },
       },
     },
     async (req, reply) => {
@@ -146,7 +146,7 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
       schema: {
         summary:
           'Sign out everywhere else: every other session of yours ends (a lost laptop, a cookie that may have leaked)',
-        response: { 204: z.null().describe('no content'), ...problems },
+        response: { 204: NoContent, ...problems },
       },
     },
     async (req, reply) => {
@@ -162,7 +162,7 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
       config: { access: 'session' },
       schema: {
         summary: 'Sign out: ends the session',
-        response: { 204: z.null().describe('no content'), ...problems },
+        response: { 204: NoContent, ...problems },
       },
     },
     async (req, reply) => {

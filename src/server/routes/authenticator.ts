@@ -4,17 +4,15 @@
  * signed in with it in the last few minutes to add an app, so a stolen session cookie cannot
  * plant a weaker factor on a key holder's account.
  */
-import { z } from 'zod';
 import { signedIn } from '../access.js';
-import { type HubAccess, linkedUser } from '../access-gateway.js';
+import { type HubAccess, hasSecurityKey, linkedUser } from '../access-gateway.js';
 import { TotpConfirmBody, TotpEnrolment, TotpStartBody, TotpStatus } from '../access-schemas.js';
 import { type Hub, type HubContext, problems } from '../context.js';
 import { HubError } from '../errors.js';
 import type { KeyLogins } from '../key-logins.js';
 import { verifyPassword } from '../password.js';
+import { NoContent } from '../schemas.js';
 import { notThrottled } from '../throttle.js';
-
-const NoContent = z.null().describe('no content');
 
 export function authenticatorRoutes(
   app: Hub,
@@ -40,8 +38,7 @@ export function authenticatorRoutes(
       if (!gw.totp.allowed)
         throw new HubError('LG_FORBIDDEN', 'authenticator codes are turned off on this hub');
       const identity = await linkedUser(access, user);
-      const keys = gw.webauthn ? await gw.webauthn.keys(identity.id) : [];
-      if (keys.length > 0) {
+      if (await hasSecurityKey(access, identity.id)) {
         if (keyLogins.fresh(session.id, user.name) === undefined)
           throw new HubError(
             'LG_FORBIDDEN',

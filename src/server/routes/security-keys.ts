@@ -5,7 +5,6 @@
  * their ceremony; registration ceremonies are also bound to the session that started them.
  */
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { z } from 'zod';
 import { AccessError } from '../../access/errors.js';
 import { removeKeys } from '../../access/factors.js';
 import { signedIn, startSession } from '../access.js';
@@ -22,9 +21,14 @@ import { type Hub, type HubContext, problems, publicUser } from '../context.js';
 import { HubError } from '../errors.js';
 import type { KeyLogins } from '../key-logins.js';
 import { OneTimeSteps } from '../one-time.js';
-import { items, SessionAnswer } from '../schemas.js';
+import { Empty, items, NoContent, SessionAnswer } from '../schemas.js';
 
-const Empty = z.strictObject({});
+/** A refused key is a bad request of a signed-in user (400), not a lost session (401). */
+function refusedKey(e: unknown): never {
+  if (e instanceof AccessError && e.code === 'ACCESS_WEBAUTHN')
+    throw new HubError('LG_VALIDATION', `key: ${e.detail}`);
+  throw e;
+}
 
 export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, keyLogins: KeyLogins): void {
   const { store, sessions } = ctx;
@@ -98,7 +102,7 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
       schema: {
         summary: 'Finish a step-up: this session counts as a fresh key sign-in for a few minutes',
         body: KeyLoginFinishBody,
-        response: { 204: z.null().describe('no content'), ...problems },
+        response: { 204: NoContent, ...problems },
       },
     },
     async (req, reply) => {
@@ -106,12 +110,7 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
       const { ceremony, response } = req.body;
       const login = await webauthnOf(access)
         .finishLogin(ceremony, response as AuthenticationResponseJSON)
-        .catch((e: unknown) => {
-          // A refused key is a bad request of a signed-in user, not a lost session.
-          if (e instanceof AccessError && e.code === 'ACCESS_WEBAUTHN')
-            throw new HubError('LG_VALIDATION', `key: ${e.detail}`);
-          throw e;
-        });
+        .catch(refusedKey);
       if (login.user !== user.name) throw new HubError('LG_FORBIDDEN', "key: it is another person's key");
       keyLogins.record(session.id, login);
       return reply.code(204).send(null);
@@ -193,12 +192,7 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
         throw new HubError('LG_VALIDATION', 'ceremony: unknown, used or expired, or not started by you');
       const key = await webauthnOf(access)
         .finishRegistration(ceremony, response as RegistrationResponseJSON, name)
-        .catch((e: unknown) => {
-          // A refused key is a bad request of a signed-in user, not a lost session.
-          if (e instanceof AccessError && e.code === 'ACCESS_WEBAUTHN')
-            throw new HubError('LG_VALIDATION', `key: ${e.detail}`);
-          throw e;
-        });
+        .catch(refusedKey);
       return reply.code(201).send(key);
     },
   );
@@ -210,7 +204,7 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
       schema: {
         summary: 'Remove one of your security keys (lost, stolen or retired): your other sessions end',
         params: KeyIdParams,
-        response: { 204: z.null().describe('no content'), ...problems },
+        response: { 204: NoContent, ...problems },
       },
     },
     async (req, reply) => {
