@@ -1,4 +1,5 @@
 /** End-to-end: the real `lineguard` command (analyze, and the hub: demo, serve, user). */
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ import { udpFrame } from '../src/sim/frames.js';
 import { writePcap } from '../src/sim/pcap-writer.js';
 import { plantCapture } from '../src/sim/plant.js';
 import { TcpSession } from '../src/sim/tcp-session.js';
-import { RunningCli, runCli, signIn } from './cli.js';
+import { CLI, RunningCli, runCli, signIn } from './cli.js';
 
 const hmi = { mac: '00:1b:1b:00:00:10', ip: '10.10.1.10' };
 const plc = { mac: '00:0e:8c:00:00:20', ip: '10.10.1.20' };
@@ -223,6 +224,21 @@ describe('lineguard analyze', () => {
     const help = await runCli(['analyze', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('65  an input was truncated or corrupt');
+  });
+
+  it('ends quietly when its reader stops reading (| head), files written', async () => {
+    const inv = join(dir, 'piped.json');
+    // The reading end is closed before the command prints: its every write fails with EPIPE.
+    const child = spawn(process.execPath, [CLI, 'analyze', '--json', '--inventory', inv, capture], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect((JSON.parse(readFileSync(inv, 'utf8')) as Inventory).assets.length).toBeGreaterThan(0);
   });
 });
 

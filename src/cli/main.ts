@@ -216,7 +216,22 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * A reader that stops reading (`lineguard analyze --json | head`) ends the command quietly, as
+ * SIGPIPE ends a C tool: Node ignores SIGPIPE, so the failed write would otherwise surface as an
+ * unhandled error with a stack trace. Output files are committed before anything is printed, so
+ * leaving here loses nothing.
+ */
+function endQuietlyOnClosedReader(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(process.exitCode ?? EXIT.ok);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  endQuietlyOnClosedReader(process.stdout);
+  endQuietlyOnClosedReader(process.stderr);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
