@@ -226,6 +226,31 @@ describe('lineguard analyze', () => {
     expect(help.stdout).toContain('65  an input was truncated or corrupt');
   });
 
+  it('stops on Ctrl+C, leaving no events file, half-written or whole', async () => {
+    const events = join(dir, 'stopped.jsonl');
+    const child = spawn(process.execPath, [CLI, 'analyze', '--events', events, '-'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    const bytes = readFileSync(capture);
+    child.stdin.on('error', () => {});
+    child.stdin.write(bytes);
+    // Running: its events go to a temporary file beside the one asked for.
+    await expect
+      .poll(() => readdirSync(dir).some((f) => f.startsWith('.stopped.jsonl.')), { timeout: 10_000 })
+      .toBe(true);
+    child.kill('SIGINT');
+    // The stop is seen between chunks: keep the capture coming until the command ends.
+    const feed = setInterval(() => child.stdin.write(bytes.subarray(24)), 50);
+    const code = await closed;
+    clearInterval(feed);
+    expect(code).toBe(130);
+    expect(stderr).toBe('lineguard: stopped by SIGINT; nothing written\n');
+    expect(readdirSync(dir).filter((f) => f.includes('stopped.jsonl'))).toEqual([]);
+  });
+
   it('ends quietly when its reader stops reading (| head), files written', async () => {
     const inv = join(dir, 'piped.json');
     // The reading end is closed before the command prints: its every write fails with EPIPE.

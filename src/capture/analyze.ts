@@ -33,6 +33,11 @@ export interface AnalyzeOptions {
    * its own for its share of the host pairs (parallel.ts). Only with the registry's analyzers.
    */
   threads?: number;
+  /**
+   * Stops the analysis between chunks of input (and ends its worker threads): `analyze` then
+   * rejects with the signal's reason, and nothing is summarised.
+   */
+  signal?: AbortSignal;
 }
 
 export type { Input };
@@ -54,7 +59,7 @@ export async function analyze(inputs: readonly Input[], opts: AnalyzeOptions = {
   try {
     const reports = await readInputs(inputs, laneZero, opts);
     engine.finish();
-    await lanes?.lanes.finish(engine, reports);
+    await lanes?.lanes.finish(engine, reports, opts.signal);
     return buildSummary(engine, reports, (performance.now() - started) / 1000, lanes?.count ?? 1);
   } catch (e) {
     await lanes?.lanes.stop();

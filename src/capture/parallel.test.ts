@@ -101,4 +101,18 @@ describe('parallel analysis', () => {
     expect(summary.threads).toBe(1);
     expect(summary.packets).toBeGreaterThan(0);
   });
+
+  it('stops on an abort, its threads too, rejecting with the reason', async () => {
+    const stop = new AbortController();
+    const reason = new Error('stopped by SIGINT');
+    let summarised = false;
+    const run = analyze(inputs, {
+      threads: 2,
+      signal: stop.signal,
+      onProgress: () => stop.abort(reason),
+    }).then(() => (summarised = true));
+    await expect(run).rejects.toBe(reason);
+    expect(summarised).toBe(false);
+    await expect(analyze(inputs, { threads: 3, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+  });
 });

@@ -126,8 +126,9 @@ export class Lanes {
    * being written, replaced) would leave the lanes' shares out of step, so that is an error, not
    * a quietly partial result.
    */
-  async finish(into: Engine, reports: readonly InputReport[]): Promise<void> {
-    const shares = await Promise.all(this.lanes.map((l) => l.done));
+  async finish(into: Engine, reports: readonly InputReport[], signal?: AbortSignal): Promise<void> {
+    const all = Promise.all(this.lanes.map((l) => l.done));
+    const shares = await (signal ? Promise.race([all, rejectOnAbort(signal)]) : all);
     const seen = (r: readonly InputReport[]) =>
       JSON.stringify(r.map((i) => [i.input, i.format, i.packets, i.bytes, i.error?.code, i.error?.offset]));
     for (const [i, s] of shares.entries())
@@ -148,4 +149,12 @@ export class Lanes {
   async stop(): Promise<void> {
     await Promise.all(this.lanes.map((l) => l.worker.terminate()));
   }
+}
+
+/** Rejects with the signal's reason once it aborts (a wait on the lanes is cut short). */
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }

@@ -19,12 +19,19 @@ export interface InputSink extends PacketSink {
 export async function readInputs(
   inputs: readonly Input[],
   sink: InputSink,
-  opts: { source?: string | undefined; onProgress?: ((p: Progress) => void) | undefined },
+  opts: {
+    source?: string | undefined;
+    onProgress?: ((p: Progress) => void) | undefined;
+    /** Checked before each input and chunk: an abort rejects with the signal's reason. */
+    signal?: AbortSignal | undefined;
+  },
 ): Promise<InputReport[]> {
   const reports: InputReport[] = [];
   /** Frames of the inputs before this one. */
   let before = 0;
+  const signal = opts.signal;
   for (const input of inputs) {
+    signal?.throwIfAborted();
     const name = typeof input === 'string' ? input : input.name;
     let src: ByteSource;
     try {
@@ -43,14 +50,24 @@ export async function readInputs(
     const onProgress = opts.onProgress;
     try {
       result = await readCapture(src, sink, {
-        onChunk: onProgress
-          ? (_walked, records) =>
-              onProgress({ input: name, consumed: src.consumed, size: src.size, packets: before + records })
-          : undefined,
+        onChunk:
+          onProgress || signal
+            ? (_walked, records) => {
+                signal?.throwIfAborted();
+                onProgress?.({
+                  input: name,
+                  consumed: src.consumed,
+                  size: src.size,
+                  packets: before + records,
+                });
+              }
+            : undefined,
       });
     } finally {
       await src.close();
     }
+    // The last chunk may have been read before the abort came.
+    signal?.throwIfAborted();
     const report: InputReport = {
       input: name,
       format: result.format,

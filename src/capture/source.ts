@@ -77,6 +77,8 @@ class StreamSource implements ByteSource {
   }
 }
 
+const YIELD_EVERY = 4 << 20;
+
 /**
  * A regular file, read synchronously straight into the reader's buffer. Measured on one core
  * (the benchmark's setting), thread-pool reads cost more than they overlap: a read-ahead
@@ -85,6 +87,7 @@ class StreamSource implements ByteSource {
  */
 class FileSource implements ByteSource {
   consumed = 0;
+  private unyielded = 0;
 
   constructor(
     readonly name: string,
@@ -93,9 +96,17 @@ class FileSource implements ByteSource {
   ) {}
 
   async read(buf: Buffer, off: number, max: number): Promise<number> {
+    // Reads that never wait would keep the event loop from turning until the file is done: no
+    // signal (Ctrl+C), timer or worker thread's message would be handled. So every few MiB —
+    // a few milliseconds of analysis — one read lets it turn once.
+    if (this.unyielded >= YIELD_EVERY) {
+      this.unyielded = 0;
+      await new Promise(setImmediate);
+    }
     try {
       const n = readSync(this.fh.fd, buf, off, max, null);
       this.consumed += n;
+      this.unyielded += n;
       return n;
     } catch (e) {
       throw new CaptureError('io', this.name, this.consumed, `read failed: ${(e as Error).message}`);

@@ -1,6 +1,6 @@
 /** `lineguard analyze`: captures (files, stdin, an interface) in, summary and events out. */
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, constants as osConstants } from 'node:os';
 import { type AnalyzeOptions, analyze, type Input } from '../capture/analyze.js';
 import { CaptureError } from '../capture/errors.js';
 import { startLiveCapture } from '../capture/live.js';
@@ -58,6 +58,13 @@ export interface CommandIO {
 
 export class UsageError extends Error {}
 
+/** The analysis of files was stopped by a signal. */
+class Interrupted extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`stopped by ${signal}`);
+  }
+}
+
 /** `--port dns=53,5053` flags → the engine's port map; names must be analyzers we have. */
 export function parsePortFlags(
   flags: readonly string[],
@@ -95,7 +102,28 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
   if (flags.analyzers === false && (flags.inventory || flags.csv)) {
     throw new UsageError('--inventory and --csv need the analyzers (leave out --no-analyzers)');
   }
+  if (flags.interface) return analyzeAndReport(inputs, flags, io, ports, undefined);
+  // Ctrl+C on files means "stop": the run ends between chunks and writes nothing. The handlers
+  // go in before the events file is opened, so no signal finds it without them.
+  const abort = new AbortController();
+  const interrupt = (signal: NodeJS.Signals) => abort.abort(new Interrupted(signal));
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    return await analyzeAndReport(inputs, flags, io, ports, abort.signal);
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+}
 
+async function analyzeAndReport(
+  inputs: string[],
+  flags: AnalyzeFlags,
+  io: CommandIO,
+  ports: Record<string, number[]>,
+  signal: AbortSignal | undefined,
+): Promise<number> {
   let events: NdjsonFile | null = null;
   if (flags.events) {
     try {
@@ -150,11 +178,15 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
         live.stop();
       }
     } else {
-      summary = await analyze(inputs as Input[], opts);
+      summary = await analyze(inputs as Input[], signal ? { ...opts, signal } : opts);
     }
   } catch (e) {
     progress.stop();
     events?.abandon();
+    if (e instanceof Interrupted) {
+      io.stderr.write(`lineguard: stopped by ${e.signal}; nothing written\n`);
+      return 128 + osConstants.signals[e.signal];
+    }
     // An input that could not be analysed as a whole (changed while its threads read it).
     if (e instanceof CaptureError) {
       io.stderr.write(`lineguard: ${e.message}\n`);

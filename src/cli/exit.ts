@@ -20,4 +20,5 @@ Exit codes:
   65  an input was truncated or corrupt; everything before the error was analysed and reported
   66  no input could be read (missing file, not a capture file, permission denied)
   70  internal error
-  73  an output file could not be written`;
+  73  an output file could not be written
+  130 analyze stopped by Ctrl+C (143: by SIGTERM); no output written`;
