@@ -296,6 +296,62 @@ describe.skipIf(!chromiumAvailable())('security keys and access pages in a brows
     expect(access.gateway.policies.version).toBe(version);
   });
 
+  it('pages through a long recording and exports the whole of it', async () => {
+    // Twelve hundred operations through the recorder the proxies use: more than two pages.
+    const rec = access.gateway.recorder;
+    const at = Date.now() - 3_600_000;
+    rec.start({
+      id: 's-long',
+      protocol: 'modbus',
+      user_id: DEMO_SUPPLIER_USER,
+      device_id: null,
+      asset_id: 'plc-1',
+      source: '10.9.0.5',
+      started_at: at,
+      ended_at: null,
+      end_reason: null,
+    });
+    for (let seq = 1; seq <= 1200; seq++)
+      rec.op(
+        's-long',
+        seq,
+        at + seq,
+        'modbus:read',
+        '3',
+        `unit 1 holding ${seq}`,
+        true,
+        'grant-active',
+        'ok',
+      );
+    rec.end('s-long', at + 5000, 'client closed the connection');
+    await rec.flush();
+
+    await page.goto(`${url}/access/recordings/s-long`);
+    await expect.poll(() => page.getByTestId('recording-totals').textContent()).toContain('1,200 operations');
+    const rows = page.locator('table.grid-table tbody tr');
+    const firstSeq = () => rows.first().locator('td').first().textContent();
+    expect(await rows.count()).toBe(500);
+    expect(await firstSeq()).toBe('1');
+    // The pager is above the rows and below them.
+    expect(await page.getByRole('button', { name: 'Next 500' }).count()).toBe(2);
+    await page.getByRole('button', { name: 'Next 500' }).first().click();
+    await expect.poll(firstSeq).toBe('501');
+    await page.getByRole('button', { name: 'Next 500' }).last().click();
+    await expect.poll(firstSeq).toBe('1001');
+    expect(await rows.count()).toBe(200);
+    expect(await page.getByRole('button', { name: 'Next 500' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Previous 500' }).last().click();
+    await expect.poll(firstSeq).toBe('501');
+
+    const href = await page.getByRole('link', { name: 'Export (JSON lines)' }).getAttribute('href');
+    const exported = await page.context().request.get(`${url}${href}`);
+    const kinds = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { kind: string }).kind);
+    expect(kinds).toEqual(['session', ...Array<string>(1200).fill('operation')]);
+  });
+
   it('sets up an authenticator app on My keys, then signs in with password and code', async () => {
     await signOut();
     await page.getByLabel('User name').fill(DEMO_SUPPLIER_USER);

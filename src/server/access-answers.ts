@@ -170,13 +170,26 @@ export const RecordedChunk = z.object({
   seq: z.number().int(),
   ts: z.number(),
   dir: z.number().int().describe('0: client to asset, 1: asset to client'),
-  data: z.string().describe('the bytes, base64'),
+  size: z.number().int().describe('bytes (the export holds them)'),
+});
+
+export const RecordingTotals = z.object({
+  operations: z.number().int(),
+  chunks: z.number().int(),
+  bytesToAsset: z.number().int(),
+  bytesFromAsset: z.number().int(),
 });
 
 export const RecordingDetail = z.object({
   session: Recording,
+  totals: RecordingTotals.describe('the whole recording, counted'),
   operations: z.array(RecordedOperation),
   chunks: z.array(RecordedChunk),
+  next: z
+    .number()
+    .int()
+    .nullable()
+    .describe('when more rows follow this page: its last sequence number, to pass as `after`'),
 });
 
 export const AuditEntry = z.object({

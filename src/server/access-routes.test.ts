@@ -448,10 +448,25 @@ describe('access API', () => {
         await admin.inject({ method: 'GET', url: '/api/access/audit/verify' }),
       );
       expect(verify).toMatchObject({ ok: true, entries: page.items[0]!.seq });
+      // More entries than one streamed batch (1000): every one, once, in order.
+      for (let i = 0; i < 1200; i++)
+        await t.access.gateway.audit.append({
+          type: 'access.decision',
+          actor: 'bench',
+          subject: `s-${i}`,
+          data: { i },
+        });
       const jsonl = await admin.inject({ method: 'GET', url: '/api/access/audit/export?format=jsonl' });
-      expect(jsonl.body.trim().split('\n')).toHaveLength(verify.entries);
+      expect(jsonl.headers['cache-control']).toBe('no-store');
+      expect(jsonl.headers['content-disposition']).toBe('attachment; filename="lineguard-audit.jsonl"');
+      const seqs = jsonl.body
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { seq: number }).seq);
+      expect(seqs).toEqual(Array.from({ length: verify.entries + 1200 }, (_, i) => i + 1));
       const cef = await admin.inject({ method: 'GET', url: '/api/access/audit/export?format=cef' });
       expect(cef.body.startsWith('CEF:0|')).toBe(true);
+      expect(cef.body.trim().split('\n')).toHaveLength(verify.entries + 1200);
     });
 
     it('describes the access routes in the OpenAPI document', async () => {

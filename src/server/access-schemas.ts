@@ -174,6 +174,11 @@ export const RecordingQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
+export const RecordingPageQuery = z.strictObject({
+  after: z.coerce.number().int().min(0).default(0).describe('rows after this sequence number'),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+
 export const AuditQuery = z.strictObject({
   before: z.coerce.number().int().min(1).optional().describe('entries before this sequence number'),
   type: z.enum(ACCESS_EVENT_TYPES).optional(),

@@ -118,6 +118,22 @@ describe('live sessions and recordings over the API', () => {
       ['modbus:read', 'allow', 'unit 1 holding 7-8'],
       ['modbus:write', 'deny', 'unit 1 holding 7'],
     ]);
+    // Long recordings come in pages: the totals count the whole of it.
+    type Page = { totals: { operations: number }; operations: { seq: number }[]; next: number | null };
+    const first = json<Page>(
+      await anna.inject({ method: 'GET', url: `/api/access/recordings/${id}?limit=1` }),
+    );
+    expect(first.totals.operations).toBe(2);
+    expect(first.operations.map((o) => o.seq)).toEqual([1]);
+    expect(first.next).toBe(1);
+    const rest = json<Page>(
+      await anna.inject({ method: 'GET', url: `/api/access/recordings/${id}?after=${first.next}&limit=1` }),
+    );
+    expect([rest.operations.map((o) => o.seq), rest.next]).toEqual([[2], null]);
+    for (const bad of ['limit=0', 'limit=5001', 'after=-1', 'after=x', 'page=2'])
+      expect(
+        (await anna.inject({ method: 'GET', url: `/api/access/recordings/${id}?${bad}` })).statusCode,
+      ).toBe(400);
     const list = json<{ items: { id: string }[] }>(
       await anna.inject({ method: 'GET', url: '/api/access/recordings?user=sam' }),
     );

@@ -8,8 +8,16 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { AccessDb, SessionChunkTable, SessionOpTable, SessionTable } from '../db/schema.js';
+import type { AccessDb, SessionChunkTable, SessionTable } from '../db/schema.js';
 import { batchWriter, OP_FIELDS, type RecordBatch, type RecordItem } from './record-batch.js';
+import {
+  type RecordedRow,
+  type RecordingPage,
+  type RecordingTotals,
+  recordingPage,
+  recordingRows,
+  recordingTotals,
+} from './recordings.js';
 
 export interface RecordedSession {
   id: string;
@@ -226,26 +234,22 @@ export class Recorder {
     return r && recordedSession(r);
   }
 
-  async operations(session: string, limit = 10_000): Promise<SessionOpTable[]> {
+  /** Up to `limit` rows of a recording after sequence number `after` (recordings.ts). */
+  async page(session: string, after = 0, limit = 1000): Promise<RecordingPage> {
     await this.flush();
-    return this.db
-      .selectFrom('session_ops')
-      .selectAll()
-      .where('session_id', '=', session)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
+    return recordingPage(this.db, session, after, limit);
   }
 
-  async chunks(session: string, limit = 10_000): Promise<SessionChunkTable[]> {
+  /** A recording's operations, chunks and bytes each way, counted. */
+  async totals(session: string): Promise<RecordingTotals> {
     await this.flush();
-    return this.db
-      .selectFrom('session_chunks')
-      .selectAll()
-      .where('session_id', '=', session)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
+    return recordingTotals(this.db, session);
+  }
+
+  /** Every row of a recording, chunk bytes included, in order and in pages (an export). */
+  async *rows(session: string, pageSize?: number): AsyncGenerator<RecordedRow[]> {
+    await this.flush();
+    yield* recordingRows(this.db, session, pageSize);
   }
 }
 

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import type { SessionChunkTable, SessionOpTable } from '../db/schema.js';
 import { AccessGateway, type GatewayOptions } from '../gateway.js';
+import type { Recorder } from '../proxy/recorder.js';
 
 export const TEST_PASSPHRASE = 'correct horse battery staple';
 
@@ -99,4 +101,20 @@ export async function approvedGrant(
   });
   await gw.grants.approve(g.id, 'anna');
   return g;
+}
+
+/** Every recorded operation of a session, read as an export reads them. */
+export async function recordedOps(recorder: Recorder, session: string): Promise<SessionOpTable[]> {
+  const out: SessionOpTable[] = [];
+  for await (const page of recorder.rows(session))
+    for (const r of page) if (r.kind === 'operation') out.push(r.row);
+  return out;
+}
+
+/** Every recorded chunk of a session with its bytes, read as an export reads them. */
+export async function recordedChunks(recorder: Recorder, session: string): Promise<SessionChunkTable[]> {
+  const out: SessionChunkTable[] = [];
+  for await (const page of recorder.rows(session))
+    for (const r of page) if (r.kind === 'chunk') out.push(r.row);
+  return out;
 }

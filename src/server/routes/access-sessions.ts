@@ -3,13 +3,16 @@
  * and S7 every operation with its decision and result, for TCP relays the byte streams.
  * Engineers watch; administrators and approvers may cut a session.
  */
-import type { SessionChunkTable, SessionOpTable } from '../../access/db/schema.js';
+import { Readable } from 'node:stream';
+import type { SessionOpTable } from '../../access/db/schema.js';
+import type { RecordedSession, Recorder } from '../../access/proxy/recorder.js';
 import { signedIn } from '../access.js';
 import { type HubAccess, isApprover } from '../access-gateway.js';
 import {
   LiveSession,
   Recording,
   RecordingDetail,
+  RecordingPageQuery,
   RecordingQuery,
   SessionIdParams,
 } from '../access-schemas.js';
@@ -22,8 +25,19 @@ function operation(o: SessionOpTable) {
   return rest;
 }
 
-function chunk(c: SessionChunkTable) {
-  return { seq: c.seq, ts: c.ts, dir: c.dir, data: Buffer.from(c.data).toString('base64') };
+/** A recording as JSON lines, read a page at a time: however long the session, never held whole. */
+async function* exportLines(recorder: Recorder, session: RecordedSession): AsyncGenerator<string> {
+  yield `${JSON.stringify({ kind: 'session', ...session })}\n`;
+  for await (const page of recorder.rows(session.id)) {
+    const lines = page.map(({ kind, row }) =>
+      JSON.stringify(
+        kind === 'operation'
+          ? { kind, ...operation(row) }
+          : { kind, seq: row.seq, ts: row.ts, dir: row.dir, data: Buffer.from(row.data).toString('base64') },
+      ),
+    );
+    yield `${lines.join('\n')}\n`;
+  }
 }
 
 export function accessSessionRoutes(app: Hub, access: HubAccess): void {
@@ -94,18 +108,26 @@ export function accessSessionRoutes(app: Hub, access: HubAccess): void {
     {
       config: { access: 'engineer' },
       schema: {
-        summary: 'One recording: its operations and byte chunks',
+        summary: 'One recording: its totals, and a page of its operations and byte chunks in order',
         params: SessionIdParams,
+        querystring: RecordingPageQuery,
         response: { 200: RecordingDetail, ...problems },
       },
     },
     async (req) => {
       const session = await recording(req.params.id);
-      const [ops, chunks] = await Promise.all([
-        gw.recorder.operations(session.id),
-        gw.recorder.chunks(session.id),
+      const { after, limit } = req.query;
+      const [totals, page] = await Promise.all([
+        gw.recorder.totals(session.id),
+        gw.recorder.page(session.id, after, limit),
       ]);
-      return { session, operations: ops.map(operation), chunks: chunks.map(chunk) };
+      return {
+        session,
+        totals,
+        operations: page.operations.map(operation),
+        chunks: page.chunks.map(({ session_id: _, ...c }) => c),
+        next: page.next ?? null,
+      };
     },
   );
 
@@ -121,19 +143,10 @@ export function accessSessionRoutes(app: Hub, access: HubAccess): void {
     },
     async (req, reply) => {
       const session = await recording(req.params.id);
-      const [ops, chunks] = await Promise.all([
-        gw.recorder.operations(session.id),
-        gw.recorder.chunks(session.id),
-      ]);
-      const lines = [
-        JSON.stringify({ kind: 'session', ...session }),
-        ...ops.map((o) => JSON.stringify({ kind: 'operation', ...operation(o) })),
-        ...chunks.map((c) => JSON.stringify({ kind: 'chunk', ...chunk(c) })),
-      ];
       return reply
         .type('application/x-ndjson')
         .header('content-disposition', `attachment; filename="recording-${session.id}.jsonl"`)
-        .send(`${lines.join('\n')}\n`);
+        .send(Readable.from(exportLines(gw.recorder, session)));
     },
   );
 }

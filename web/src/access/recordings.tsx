@@ -1,4 +1,5 @@
-/** Recorded sessions: the list, and one session's operations (Modbus, S7, EtherNet/IP) or byte chunks (relays). */
+/** Recorded sessions: the list, and one session's operations (Modbus, S7, EtherNet/IP) or byte chunks (relays), a page at a time. */
+import { useState } from 'react';
 import { bytes, dateTime } from '../lib/format.js';
 import { routeHref } from '../lib/route.js';
 import { useApi } from '../lib/use-api.js';
@@ -10,11 +11,40 @@ function recordingHref(id: string): string {
   return routeHref({ page: 'access', section: 'recordings', id });
 }
 
+/** Rows per page: a long session (hours of polling, a remote desktop's chunks) is read a page at a time. */
+const PAGE = 500;
+
 function RecordingView({ id }: { id: string }) {
-  const [detail, reload] = useApi<RecordingDetail>(`/api/access/recordings/${encodeURIComponent(id)}`);
+  // The `after` of every page before this one, for going back.
+  const [afters, setAfters] = useState<number[]>([]);
+  const after = afters.at(-1) ?? 0;
+  const [detail, reload] = useApi<RecordingDetail>(
+    `/api/access/recordings/${encodeURIComponent(id)}`,
+    new URLSearchParams({ after: String(after), limit: String(PAGE) }),
+  );
+  // Above the rows and below them; a new page is shown from its top.
+  const turn = (to: number[]) => {
+    setAfters(to);
+    document.getElementById('rec-h')?.scrollIntoView();
+  };
+  const pager = (next: number | null) =>
+    afters.length > 0 || next !== null ? (
+      <div className="actions">
+        {afters.length > 0 ? (
+          <button type="button" className="btn small" onClick={() => turn(afters.slice(0, -1))}>
+            Previous {PAGE}
+          </button>
+        ) : null}
+        {next !== null ? (
+          <button type="button" className="btn small" onClick={() => turn([...afters, next])}>
+            Next {PAGE}
+          </button>
+        ) : null}
+      </div>
+    ) : null;
   return (
     <Load value={detail} what="the recording" retry={reload}>
-      {({ session: s, operations, chunks }) => (
+      {({ session: s, totals, operations, chunks, next }) => (
         <>
           <section className="card" aria-labelledby="rec-h">
             <h2 id="rec-h">
@@ -28,6 +58,13 @@ function RecordingView({ id }: { id: string }) {
                 Export (JSON lines)
               </a>
             </p>
+            <p data-testid="recording-totals">
+              {totals.operations > 0 ? `${totals.operations.toLocaleString()} operations. ` : ''}
+              {totals.chunks > 0
+                ? `${totals.chunks.toLocaleString()} chunks: ${bytes(totals.bytesToAsset)} to the asset, ${bytes(totals.bytesFromAsset)} back; the export holds every chunk with its time.`
+                : ''}
+            </p>
+            {pager(next)}
           </section>
           {operations.length > 0 ? (
             <section className="card" aria-labelledby="ops-h">
@@ -66,14 +103,29 @@ function RecordingView({ id }: { id: string }) {
           {chunks.length > 0 ? (
             <section className="card" aria-labelledby="chunks-h">
               <h2 id="chunks-h">Byte streams</h2>
-              <p>
-                {chunks.length} chunks:{' '}
-                {bytes(chunks.filter((c) => c.dir === 0).reduce((n, c) => n + atob(c.data).length, 0))} to the
-                asset, {bytes(chunks.filter((c) => c.dir === 1).reduce((n, c) => n + atob(c.data).length, 0))}{' '}
-                back. The export holds every chunk with its time.
-              </p>
+              <table className="grid-table">
+                <thead>
+                  <tr>
+                    <th className="num">#</th>
+                    <th>Time</th>
+                    <th>Direction</th>
+                    <th className="num">Bytes</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {chunks.map((c) => (
+                    <tr key={c.seq}>
+                      <td className="num">{c.seq}</td>
+                      <td>{dateTime(c.ts)}</td>
+                      <td>{c.dir === 0 ? 'to the asset' : 'from the asset'}</td>
+                      <td className="num">{c.size.toLocaleString()}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
             </section>
           ) : null}
+          {pager(next)}
         </>
       )}
     </Load>

@@ -27,7 +27,13 @@ import {
 import { type TlsFront, tlsFront } from '../../testing/enip-client.js';
 import { DINT, type EnipSimulator, enipSimulator } from '../../testing/enip-plc.js';
 import { FramedClient } from '../../testing/framed-client.js';
-import { approvedGrant, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
+import {
+  approvedGrant,
+  recordedOps,
+  seedPlant,
+  type TestGateway,
+  testGateway,
+} from '../../testing/gateway.js';
 import {
   certificateRefusals,
   type DeviceCert,
@@ -78,7 +84,7 @@ describe('EtherNet/IP proxy over mTLS, with st-ethernet-ip', () => {
 
   async function ops(sessionId: string) {
     await t.gw.recorder.flush();
-    return (await t.gw.recorder.operations(sessionId)).map((o) => [
+    return (await recordedOps(t.gw.recorder, sessionId)).map((o) => [
       o.action,
       o.code,
       o.target,
@@ -309,7 +315,7 @@ describe('EtherNet/IP proxy over plain TCP: packets, deny modes, hostile input',
     const [live] = t.gw.sessions.list();
     c.socket.destroy();
     await expect.poll(() => t.gw.sessions.size).toBe(0);
-    const ops = (await t.gw.recorder.operations(live!.id)).map((o) => [
+    const ops = (await recordedOps(t.gw.recorder, live!.id)).map((o) => [
       o.action,
       o.target,
       o.decision,
@@ -405,7 +411,7 @@ describe('EtherNet/IP proxy over plain TCP: packets, deny modes, hostile input',
       await expect.poll(() => t.gw.sessions.size).toBe(0);
       const [ended] = await t.gw.recorder.sessions({ limit: 1 });
       expect(ended?.endReason).toMatch(why);
-      const ops = await t.gw.recorder.operations(ended!.id);
+      const ops = await recordedOps(t.gw.recorder, ended!.id);
       expect(ops.at(-1)).toMatchObject({
         action,
         decision: 'deny',

@@ -12,7 +12,13 @@ import {
   writeSingleRegister,
 } from '../../../protocols/modbus/build.js';
 import { assetServer } from '../../testing/asset-server.js';
-import { approvedGrant, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
+import {
+  approvedGrant,
+  recordedOps,
+  seedPlant,
+  type TestGateway,
+  testGateway,
+} from '../../testing/gateway.js';
 import { type PlcSimulator, plcSimulator } from '../../testing/modbus-plc.js';
 import {
   certificateRefusals,
@@ -110,7 +116,7 @@ describe('Modbus/TCP proxy over mTLS', () => {
     expect((await c.readHoldingRegisters(0, 2)).data).toEqual([0, 1]);
     const [live] = t.gw.sessions.list();
     expect(live).toMatchObject({ user: 'sam', device: 'sam-laptop', asset: 'plc1', allowed: 2, denied: 2 });
-    const ops = await t.gw.recorder.operations(live!.id);
+    const ops = await recordedOps(t.gw.recorder, live!.id);
     expect(ops.map((o) => [o.action, o.code, o.target, o.decision, o.result])).toEqual([
       ['modbus:read', '3', 'unit 1 holding 10-13', 'allow', 'ok'],
       ['modbus:write', '6', 'unit 1 holding 5', 'deny', 'denied'],
@@ -306,7 +312,7 @@ describe('Modbus/TCP proxy over plain TCP from allowed addresses', () => {
     const [live] = t.gw.sessions.list();
     socket.destroy();
     await expect.poll(() => t.gw.sessions.size).toBe(0);
-    const ops = await t.gw.recorder.operations(live!.id);
+    const ops = await recordedOps(t.gw.recorder, live!.id);
     expect(ops.map((o) => o.seq)).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     const results = ops.map((o) => o.result);
     expect(results[0]).toBe('no-response');

@@ -17,7 +17,7 @@ import {
 import { Area, Func } from '../../../protocols/s7comm/consts.js';
 import { parseS7, type S7Pdu } from '../../../protocols/s7comm/parse.js';
 import { FramedClient } from '../../testing/framed-client.js';
-import { seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
+import { recordedOps, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
 import { type S7Simulator, s7Simulator } from '../../testing/s7-plc.js';
 import type { GatewayListener } from '../listener.js';
 
@@ -96,7 +96,7 @@ when { context.target.space == "DB1" && context.target.end < 100 };`,
     expect(start.errorClass).toBe(0x81);
     expect(plc.jobs).toEqual([Func.SETUP_COMMUNICATION, Func.READ_VAR]);
     const [live] = t.gw.sessions.list();
-    const ops = await t.gw.recorder.operations(live!.id);
+    const ops = await recordedOps(t.gw.recorder, live!.id);
     expect(ops.map((o) => [o.action, o.target, o.decision, o.result])).toEqual([
       ['connect', 'setup communication', 'allow', 'ok'],
       ['s7:read', 'DB1.DBB0 (4 bytes)', 'allow', 'ok'],

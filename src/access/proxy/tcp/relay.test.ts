@@ -6,7 +6,13 @@
 import { type TLSSocket, connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AssetServer, assetServer } from '../../testing/asset-server.js';
-import { deviceCsr, seedPlant, type TestGateway, testGateway } from '../../testing/gateway.js';
+import {
+  deviceCsr,
+  recordedChunks,
+  seedPlant,
+  type TestGateway,
+  testGateway,
+} from '../../testing/gateway.js';
 
 describe('TCP relay', () => {
   let t: TestGateway;
@@ -65,7 +71,7 @@ describe('TCP relay', () => {
     const t0 = Date.now();
     await t.gw.grants.revoke(g.id, 'anna', 'support done');
     expect((await closed) - t0).toBeLessThan(1000);
-    const chunks = await t.gw.recorder.chunks(live!.id);
+    const chunks = await recordedChunks(t.gw.recorder, live!.id);
     expect(chunks.map((c) => [c.dir, Buffer.from(c.data).toString()])).toEqual([
       [0, 'SSH-2.0-test\r\n'],
       [1, 'SSH-2.0-test\r\n'],
