@@ -350,6 +350,33 @@ describe.skipIf(!chromiumAvailable())('security keys and access pages in a brows
       .split('\n')
       .map((l) => (JSON.parse(l) as { kind: string }).kind);
     expect(kinds).toEqual(['session', ...Array<string>(1200).fill('operation')]);
+
+    // The list of recordings pages back, a hundred at a time: s-long is the oldest of 101.
+    for (let i = 0; i < 100; i++)
+      rec.start({
+        id: `s-short-${i}`,
+        protocol: 'tcp',
+        user_id: DEMO_SUPPLIER_USER,
+        device_id: null,
+        asset_id: 'ews-1',
+        source: '10.9.0.5',
+        started_at: at + 10_000 + i,
+        ended_at: null,
+        end_reason: null,
+      });
+    await rec.flush();
+    await page.goto(`${url}/access/recordings`);
+    const listed = page.locator('table.grid-table tbody tr');
+    await expect.poll(() => listed.count()).toBe(100);
+    // A row's link opens that row (each link covers its own row only).
+    await listed.nth(1).getByRole('link').click();
+    await page.waitForURL(/\/access\/recordings\/s-short-98$/);
+    await page.goBack();
+    await expect.poll(() => listed.count()).toBe(100);
+    await page.getByRole('button', { name: 'Older' }).click();
+    await expect.poll(() => listed.count()).toBe(1);
+    await listed.first().getByRole('link').click();
+    await expect.poll(() => page.getByTestId('recording-totals').textContent()).toContain('1,200 operations');
   });
 
   it('sets up an authenticator app on My keys, then signs in with password and code', async () => {

@@ -278,6 +278,23 @@ describe('access API', () => {
       expect(refused.length).toBe(refusalsBefore + 2);
     });
 
+    it('pages the grants back with before; an unknown or malformed cursor is refused', async () => {
+      const list = async (q: string) =>
+        json<{ items: { id: string }[] }>(
+          await anna.inject({ method: 'GET', url: `/api/access/grants?${q}` }),
+        ).items;
+      const all = await list('');
+      expect(all.length).toBeGreaterThanOrEqual(2);
+      const [first] = await list('limit=1');
+      expect(first?.id).toBe(all[0]!.id);
+      expect(await list(`before=${first!.id}`)).toEqual(all.slice(1));
+      expect((await anna.inject({ method: 'GET', url: '/api/access/grants?before=g-none' })).statusCode).toBe(
+        404,
+      );
+      for (const bad of ['before=%27%20or%201%3D1', 'limit=0', 'limit=1001'])
+        expect((await anna.inject({ method: 'GET', url: `/api/access/grants?${bad}` })).statusCode).toBe(400);
+    });
+
     it('lets an approver approve, then revoke', async () => {
       const ok = await anna.inject({
         method: 'POST',

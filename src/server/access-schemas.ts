@@ -163,6 +163,8 @@ export const GrantRequestBody = z
 
 export const GrantStatusQuery = z.strictObject({
   status: z.enum(['pending', 'approved', 'denied', 'revoked']).optional(),
+  before: AccessId.optional().describe('grants older than this one (the last of the previous page)'),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 export const NoteBody = z.strictObject({ note: z.string().max(1000).default('') });
 export const ExtendBody = z.strictObject({ endsAt: when });
@@ -171,6 +173,12 @@ export const RevokeBody = z.strictObject({ reason: z.string().max(1000).default(
 export const RecordingQuery = z.strictObject({
   user: AccessId.optional(),
   asset: AccessId.optional(),
+  before: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe('sessions older than this one (the last of the previous page)'),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 

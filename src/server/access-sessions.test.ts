@@ -138,6 +138,14 @@ describe('live sessions and recordings over the API', () => {
       await anna.inject({ method: 'GET', url: '/api/access/recordings?user=sam' }),
     );
     expect(list.items.map((r) => r.id)).toContain(id);
+    // Paging back from the newest: that session is not older than itself.
+    const older = json<{ items: { id: string }[] }>(
+      await anna.inject({ method: 'GET', url: `/api/access/recordings?before=${id}` }),
+    );
+    expect(older.items.map((r) => r.id)).not.toContain(id);
+    expect(
+      (await anna.inject({ method: 'GET', url: '/api/access/recordings?before=s-none' })).statusCode,
+    ).toBe(404);
     const exported = await anna.inject({ method: 'GET', url: `/api/access/recordings/${id}/export` });
     expect(exported.headers['content-type']).toMatch(/application\/x-ndjson/);
     expect(

@@ -141,4 +141,25 @@ describe('just-in-time grants', () => {
     t.gw = again;
     expect(read()).toMatchObject({ allow: true, grant: g.id });
   });
+
+  it('pages back through the grants newest first, ties by id, each once', async () => {
+    // Three asked in the same millisecond, then four more over time.
+    for (let i = 0; i < 7; i++) {
+      if (i >= 3) now += 1000;
+      await ask();
+    }
+    const all = await t.gw.grants.list();
+    expect(all).toHaveLength(7);
+    const paged: string[] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = await t.gw.grants.list({ limit: 2, ...(before !== undefined ? { before } : {}) });
+      paged.push(...page.map((g) => g.id));
+      if (page.length < 2) break;
+      before = page.at(-1)!.id;
+    }
+    expect(paged).toEqual(all.map((g) => g.id));
+    expect(all.map((g) => g.createdAt)).toEqual([...all.map((g) => g.createdAt)].sort((a, b) => b - a));
+    await expect(t.gw.grants.list({ before: 'g-none' })).rejects.toMatchObject({ code: 'ACCESS_NOT_FOUND' });
+  });
 });

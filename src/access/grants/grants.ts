@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/log.js';
+import { olderThan } from '../db/keyset.js';
 import type { AccessDb, GrantTable } from '../db/schema.js';
 import type { Asset, Directory } from '../directory/directory.js';
 import type { Epoch } from '../epoch.js';
@@ -113,12 +114,21 @@ export class Grants implements GrantLookup {
     return r === undefined ? undefined : toGrant(r);
   }
 
-  async list(opts: { status?: GrantStatus; requester?: string; limit?: number } = {}): Promise<Grant[]> {
+  /** Newest first; `before` (a grant id) pages back. */
+  async list(
+    opts: { status?: GrantStatus; requester?: string; limit?: number; before?: string } = {},
+  ): Promise<Grant[]> {
     let q = this.db
       .selectFrom('grants')
       .selectAll()
       .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
       .limit(opts.limit ?? 100);
+    if (opts.before !== undefined) {
+      const anchor = await this.get(opts.before);
+      if (anchor === undefined) throw new AccessError('ACCESS_NOT_FOUND', `before: no grant ${opts.before}`);
+      q = q.where(olderThan('created_at', { time: anchor.createdAt, id: anchor.id }));
+    }
     if (opts.status !== undefined) q = q.where('status', '=', opts.status);
     if (opts.requester !== undefined) q = q.where('requester', '=', opts.requester);
     return (await q.execute()).map(toGrant);

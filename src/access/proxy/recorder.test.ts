@@ -130,6 +130,36 @@ describe('Recorder', () => {
     expect(walked).toEqual(kinds.map((k, i) => [i + 1, k]));
   });
 
+  it('pages back through the recorded sessions newest first, each once', async () => {
+    t = await testGateway();
+    const rec = t.gw.recorder;
+    for (let i = 0; i < 7; i++)
+      rec.start({
+        id: `s-${i}`,
+        protocol: 'modbus',
+        user_id: i % 2 ? 'sam' : 'otto',
+        device_id: null,
+        asset_id: 'plc1',
+        source: '10.0.0.9',
+        // Three started in the same millisecond.
+        started_at: 1_700_000_000_000 + Math.max(0, i - 2) * 1000,
+        ended_at: null,
+        end_reason: null,
+      });
+    const all = (await rec.sessions()).map((s) => s.id);
+    expect(all).toEqual(['s-6', 's-5', 's-4', 's-3', 's-2', 's-1', 's-0']);
+    const paged: string[] = [];
+    let before: string | undefined;
+    do {
+      const page = await rec.sessions({ limit: 3, ...(before !== undefined ? { before } : {}) });
+      paged.push(...page.map((s) => s.id));
+      before = page.length === 3 ? page.at(-1)!.id : undefined;
+    } while (before !== undefined);
+    expect(paged).toEqual(all);
+    expect((await rec.sessions({ user: 'sam', before: 's-5' })).map((s) => s.id)).toEqual(['s-3', 's-1']);
+    await expect(rec.sessions({ before: 's-none' })).rejects.toMatchObject({ code: 'ACCESS_NOT_FOUND' });
+  });
+
   it('exports a session still open up to what was recorded when the export began', async () => {
     t = await testGateway();
     const rec = t.gw.recorder;

@@ -8,7 +8,9 @@
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
+import { olderThan } from '../db/keyset.js';
 import type { AccessDb, SessionChunkTable, SessionTable } from '../db/schema.js';
+import { AccessError } from '../errors.js';
 import { batchWriter, OP_FIELDS, type RecordBatch, type RecordItem } from './record-batch.js';
 import {
   type RecordedRow,
@@ -215,13 +217,27 @@ export class Recorder {
     await this.stop();
   }
 
-  async sessions(opts: { limit?: number; asset?: string; user?: string } = {}): Promise<RecordedSession[]> {
+  /** Recorded sessions, newest first; `before` (a session id) pages back. */
+  async sessions(
+    opts: { limit?: number; asset?: string; user?: string; before?: string } = {},
+  ): Promise<RecordedSession[]> {
     await this.flush();
     let q = this.db
       .selectFrom('sessions')
       .selectAll()
       .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
       .limit(opts.limit ?? 100);
+    if (opts.before !== undefined) {
+      const anchor = await this.db
+        .selectFrom('sessions')
+        .select('started_at')
+        .where('id', '=', opts.before)
+        .executeTakeFirst();
+      if (anchor === undefined)
+        throw new AccessError('ACCESS_NOT_FOUND', `before: no recording ${opts.before}`);
+      q = q.where(olderThan('started_at', { time: anchor.started_at, id: opts.before }));
+    }
     if (opts.asset !== undefined) q = q.where('asset_id', '=', opts.asset);
     if (opts.user !== undefined) q = q.where('user_id', '=', opts.user);
     return (await q.execute()).map(recordedSession);

@@ -28,7 +28,8 @@ export function accessGrantRoutes(app: Hub, access: HubAccess): void {
     {
       config: { access: 'session' },
       schema: {
-        summary: 'Grant requests and grants, newest first (yours, or all for approvers and administrators)',
+        summary:
+          'Grant requests and grants, newest first (yours, or all for approvers and administrators); `before` pages back',
         querystring: GrantStatusQuery,
         response: { 200: items(Grant), ...problems },
       },
@@ -36,10 +37,12 @@ export function accessGrantRoutes(app: Hub, access: HubAccess): void {
     async (req) => {
       const { user } = signedIn(req);
       const all = user.role === 'admin' || isApprover(access, user.name);
+      const { status, before, limit } = req.query;
       return {
         items: await grants.list({
-          limit: 500,
-          ...(req.query.status !== undefined ? { status: req.query.status } : {}),
+          limit,
+          ...(status !== undefined ? { status } : {}),
+          ...(before !== undefined ? { before } : {}),
           ...(all ? {} : { requester: user.name }),
         }),
       };

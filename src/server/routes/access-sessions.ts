@@ -86,18 +86,19 @@ export function accessSessionRoutes(app: Hub, access: HubAccess): void {
     {
       config: { access: 'engineer' },
       schema: {
-        summary: 'Recorded sessions, newest first',
+        summary: 'Recorded sessions, newest first; `before` pages back',
         querystring: RecordingQuery,
         response: { 200: items(Recording), ...problems },
       },
     },
     async (req) => {
-      const { user, asset, limit } = req.query;
+      const { user, asset, before, limit } = req.query;
       return {
         items: await gw.recorder.sessions({
           limit,
           ...(user !== undefined ? { user } : {}),
           ...(asset !== undefined ? { asset } : {}),
+          ...(before !== undefined ? { before } : {}),
         }),
       };
     },

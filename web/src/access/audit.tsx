@@ -7,6 +7,7 @@ import { weakLogin } from '../../../src/access/audit/export.js';
 import { ACCESS_EVENT_TYPES } from '../../../src/access/events.js';
 import { dateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
+import { OlderNewest } from '../ui/pager.js';
 import { Load } from '../ui/states.js';
 import type { AuditEntry, AuditVerify, Items } from './types.js';
 
@@ -102,22 +103,11 @@ export function AuditSection() {
                 ))}
               </tbody>
             </table>
-            <div className="actions">
-              {before !== undefined ? (
-                <button type="button" className="btn small" onClick={() => setBefore(undefined)}>
-                  Newest
-                </button>
-              ) : null}
-              {items.length === PAGE ? (
-                <button
-                  type="button"
-                  className="btn small"
-                  onClick={() => setBefore(items[items.length - 1]?.seq)}
-                >
-                  Older
-                </button>
-              ) : null}
-            </div>
+            <OlderNewest
+              paged={before !== undefined}
+              last={items.length === PAGE ? items.at(-1)?.seq : undefined}
+              onPage={setBefore}
+            />
           </>
         )}
       </Load>

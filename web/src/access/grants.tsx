@@ -8,6 +8,7 @@ import { postJson } from '../lib/api.js';
 import { dateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
 import { FormError } from '../ui/form-error.js';
+import { OlderNewest } from '../ui/pager.js';
 import { Load } from '../ui/states.js';
 import { useAction } from './action.js';
 import type { AccessAsset, AccessMe, Grant, Items } from './types.js';
@@ -180,8 +181,14 @@ function GrantRow({ g, me, onDone }: { g: Grant; me: AccessMe; onDone: () => voi
   );
 }
 
+/** Grants per page, newest first; "Older" pages back. */
+const PAGE = 200;
+
 export function GrantsSection({ me }: { me: AccessMe }) {
-  const [grants, reload] = useApi<Items<Grant>>('/api/access/grants');
+  const [before, setBefore] = useState<string | undefined>(undefined);
+  const q = new URLSearchParams({ limit: String(PAGE) });
+  if (before !== undefined) q.set('before', before);
+  const [grants, reload] = useApi<Items<Grant>>('/api/access/grants', q);
   return (
     <>
       <section className="card" aria-labelledby="grants-h">
@@ -190,27 +197,34 @@ export function GrantsSection({ me }: { me: AccessMe }) {
         </h2>
         <Load value={grants} what="the grants" retry={reload}>
           {({ items }) =>
-            items.length === 0 ? (
+            items.length === 0 && before === undefined ? (
               <p className="muted">No request yet.</p>
             ) : (
-              <table className="grid-table" data-testid="grant-list">
-                <thead>
-                  <tr>
-                    <th>Requester</th>
-                    <th>On</th>
-                    <th>Operations</th>
-                    <th>Window</th>
-                    <th>Reason</th>
-                    <th>Status</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((g) => (
-                    <GrantRow key={g.id} g={g} me={me} onDone={reload} />
-                  ))}
-                </tbody>
-              </table>
+              <>
+                <table className="grid-table" data-testid="grant-list">
+                  <thead>
+                    <tr>
+                      <th>Requester</th>
+                      <th>On</th>
+                      <th>Operations</th>
+                      <th>Window</th>
+                      <th>Reason</th>
+                      <th>Status</th>
+                      <th />
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.map((g) => (
+                      <GrantRow key={g.id} g={g} me={me} onDone={reload} />
+                    ))}
+                  </tbody>
+                </table>
+                <OlderNewest
+                  paged={before !== undefined}
+                  last={items.length === PAGE ? items.at(-1)?.id : undefined}
+                  onPage={setBefore}
+                />
+              </>
             )
           }
         </Load>

@@ -4,6 +4,7 @@ import { bytes, dateTime } from '../lib/format.js';
 import { routeHref } from '../lib/route.js';
 import { useApi } from '../lib/use-api.js';
 import { Link } from '../ui/link.js';
+import { OlderNewest } from '../ui/pager.js';
 import { Load } from '../ui/states.js';
 import type { Items, Recording, RecordingDetail } from './types.js';
 
@@ -132,45 +133,60 @@ function RecordingView({ id }: { id: string }) {
   );
 }
 
+/** Recorded sessions per page of the list. */
+const LIST_PAGE = 100;
+
 export function RecordingsSection({ id }: { id?: string }) {
-  const [list, reload] = useApi<Items<Recording>>(id === undefined ? '/api/access/recordings' : null);
+  const [before, setBefore] = useState<string | undefined>(undefined);
+  const q = new URLSearchParams({ limit: String(LIST_PAGE) });
+  if (before !== undefined) q.set('before', before);
+  const [list, reload] = useApi<Items<Recording>>(id === undefined ? '/api/access/recordings' : null, q);
   if (id !== undefined) return <RecordingView id={id} />;
   return (
     <section className="card" aria-labelledby="recordings-h">
       <h2 id="recordings-h">Recorded sessions</h2>
       <Load value={list} what="the recordings" retry={reload}>
         {({ items }) =>
-          items.length === 0 ? (
+          items.length === 0 && before === undefined ? (
             <p className="muted">No session has gone through the gateway yet.</p>
           ) : (
-            <table className="grid-table">
-              <thead>
-                <tr>
-                  <th>Started</th>
-                  <th>User</th>
-                  <th>Asset</th>
-                  <th>Protocol</th>
-                  <th>Ended</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((r) => (
-                  <tr key={r.id}>
-                    <td>
-                      <Link href={recordingHref(r.id)} className="row-link">
-                        {dateTime(r.startedAt)}
-                      </Link>
-                    </td>
-                    <td>{r.user}</td>
-                    <td>{r.asset}</td>
-                    <td>{r.protocol}</td>
-                    <td>
-                      {r.endedAt ? `${dateTime(r.endedAt)}${r.endReason ? ` (${r.endReason})` : ''}` : 'open'}
-                    </td>
+            <>
+              <table className="grid-table">
+                <thead>
+                  <tr>
+                    <th>Started</th>
+                    <th>User</th>
+                    <th>Asset</th>
+                    <th>Protocol</th>
+                    <th>Ended</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {items.map((r) => (
+                    <tr key={r.id}>
+                      <td>
+                        <Link href={recordingHref(r.id)} className="row-link">
+                          {dateTime(r.startedAt)}
+                        </Link>
+                      </td>
+                      <td>{r.user}</td>
+                      <td>{r.asset}</td>
+                      <td>{r.protocol}</td>
+                      <td>
+                        {r.endedAt
+                          ? `${dateTime(r.endedAt)}${r.endReason ? ` (${r.endReason})` : ''}`
+                          : 'open'}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <OlderNewest
+                paged={before !== undefined}
+                last={items.length === LIST_PAGE ? items.at(-1)?.id : undefined}
+                onPage={setBefore}
+              />
+            </>
           )
         }
       </Load>
