@@ -242,13 +242,32 @@ describe('lineguard analyze', () => {
       .poll(() => readdirSync(dir).some((f) => f.startsWith('.stopped.jsonl.')), { timeout: 10_000 })
       .toBe(true);
     child.kill('SIGINT');
-    // The stop is seen between chunks: keep the capture coming until the command ends.
+    // The capture keeps coming (tcpdump -w - | lineguard analyze -): the stop does not wait for its end.
     const feed = setInterval(() => child.stdin.write(bytes.subarray(24)), 50);
     const code = await closed;
     clearInterval(feed);
     expect(code).toBe(130);
     expect(stderr).toBe('lineguard: stopped by SIGINT; nothing written\n');
     expect(readdirSync(dir).filter((f) => f.includes('stopped.jsonl'))).toEqual([]);
+  });
+
+  it('stops on Ctrl+C while standard input sends nothing', async () => {
+    const events = join(dir, 'idle.jsonl');
+    const child = spawn(process.execPath, [CLI, 'analyze', '--events', events, '-'], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    await expect
+      .poll(() => readdirSync(dir).some((f) => f.startsWith('.idle.jsonl.')), { timeout: 10_000 })
+      .toBe(true);
+    // Nothing written and standard input left open: the command waits for its first bytes.
+    child.kill('SIGINT');
+    expect(await closed).toBe(130);
+    expect(stderr).toBe('lineguard: stopped by SIGINT; nothing written\n');
+    expect(readdirSync(dir).filter((f) => f.includes('idle.jsonl'))).toEqual([]);
+    child.stdin.destroy();
   });
 
   it('ends quietly when its reader stops reading (| head), files written', async () => {

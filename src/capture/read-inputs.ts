@@ -33,38 +33,28 @@ export async function readInputs(
   for (const input of inputs) {
     signal?.throwIfAborted();
     const name = typeof input === 'string' ? input : input.name;
-    let src: ByteSource;
-    try {
-      src =
-        typeof input !== 'string'
-          ? input
-          : input === '-'
-            ? await openStream('-', process.stdin)
-            : await openFile(input);
-    } catch (e) {
-      reports.push(failedInput(name, e));
-      continue;
-    }
-    sink.beginInput(opts.source ?? name);
+    // A stream may wait for bytes that never come (a terminal, an idle pipe), even while it is
+    // opened (its first bytes are sniffed for gzip): an abort ends the pending read.
+    let src: ByteSource | undefined;
+    const cancel = () => (src ? src.cancel?.() : input === '-' && process.stdin.destroy());
+    signal?.addEventListener('abort', cancel, { once: true });
     let result: ReadResult;
-    const onProgress = opts.onProgress;
     try {
-      result = await readCapture(src, sink, {
-        onChunk:
-          onProgress || signal
-            ? (_walked, records) => {
-                signal?.throwIfAborted();
-                onProgress?.({
-                  input: name,
-                  consumed: src.consumed,
-                  size: src.size,
-                  packets: before + records,
-                });
-              }
-            : undefined,
-      });
+      try {
+        src =
+          typeof input !== 'string'
+            ? input
+            : input === '-'
+              ? await openStream('-', process.stdin)
+              : await openFile(input);
+      } catch (e) {
+        signal?.throwIfAborted();
+        reports.push(failedInput(name, e));
+        continue;
+      }
+      result = await readOne(src, name, sink, opts, before);
     } finally {
-      await src.close();
+      signal?.removeEventListener('abort', cancel);
     }
     // The last chunk may have been read before the abort came.
     signal?.throwIfAborted();
@@ -81,6 +71,40 @@ export async function readInputs(
     before += result.records;
   }
   return reports;
+}
+
+/** One opened input into the sink (closed after), checking for an abort at every chunk. */
+async function readOne(
+  src: ByteSource,
+  name: string,
+  sink: InputSink,
+  opts: {
+    source?: string | undefined;
+    onProgress?: ((p: Progress) => void) | undefined;
+    signal?: AbortSignal | undefined;
+  },
+  before: number,
+): Promise<ReadResult> {
+  const { onProgress, signal } = opts;
+  sink.beginInput(opts.source ?? name);
+  try {
+    return await readCapture(src, sink, {
+      onChunk:
+        onProgress || signal
+          ? (_walked, records) => {
+              signal?.throwIfAborted();
+              onProgress?.({
+                input: name,
+                consumed: src.consumed,
+                size: src.size,
+                packets: before + records,
+              });
+            }
+          : undefined,
+    });
+  } finally {
+    await src.close();
+  }
 }
 
 function failedInput(name: string, e: unknown): InputReport {

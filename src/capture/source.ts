@@ -19,6 +19,11 @@ export interface ByteSource {
   /** Fill buf[off, off+max) with up to max bytes; 0 means end of input. */
   read(buf: Buffer, off: number, max: number): Promise<number>;
   close(): Promise<void>;
+  /**
+   * Stop waiting for bytes that may never come (a terminal, an idle pipe): a pending read then
+   * ends. For sources that can wait; a file's reads never do.
+   */
+  cancel?(): void;
 }
 
 const GZIP_MAGIC0 = 0x1f;
@@ -33,12 +38,20 @@ class StreamSource implements ByteSource {
 
   constructor(
     readonly name: string,
-    stream: AsyncIterable<Buffer>,
+    private readonly stream: AsyncIterable<Buffer>,
     readonly size: number,
     private readonly countConsumed: boolean,
     private readonly onClose: () => Promise<void> | void = () => {},
+    private readonly onCancel: () => void = () => {},
   ) {
     this.iter = stream[Symbol.asyncIterator]();
+  }
+
+  cancel(): void {
+    // An iterator's return() waits for the pending read; destroying the stream ends it.
+    const s = this.stream as Partial<Readable>;
+    if (typeof s.destroy === 'function') s.destroy();
+    this.onCancel();
   }
 
   /** Put bytes already taken from the stream back in front (after sniffing). */
@@ -137,7 +150,14 @@ function gunzipSource(raw: ByteSource): ByteSource {
     }
   };
   void pump();
-  const src = new StreamSource(raw.name, gunzip, raw.size, false, () => raw.close());
+  const src = new StreamSource(
+    raw.name,
+    gunzip,
+    raw.size,
+    false,
+    () => raw.close(),
+    () => raw.cancel?.(),
+  );
   return Object.defineProperty(src, 'consumed', { get: () => raw.consumed });
 }
 
@@ -171,6 +191,7 @@ function prefixed(head: Buffer, src: ByteSource): ByteSource {
       return src.read(buf, off, max);
     },
     close: () => src.close(),
+    cancel: () => src.cancel?.(),
   };
 }
 
