@@ -132,7 +132,7 @@ export async function* recordingRows(
   const ends = await Promise.all(
     (['session_ops', 'session_chunks'] as const).map((table) =>
       db
-        .selectFrom(table as 'session_ops' | 'session_chunks')
+        .selectFrom(table)
         .select((eb) => eb.fn.max('seq').as('last'))
         .where('session_id', '=', session)
         .executeTakeFirstOrThrow(),
