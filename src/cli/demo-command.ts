@@ -51,6 +51,8 @@ export async function runDemo(flags: DemoFlags, io: CommandIO): Promise<number> 
       const access = await openHubAccess({ dataDir, caPassphrase, publicUrl: url });
       try {
         await seedDemoAccess(access, 'admin');
+        // Listening before the URL is printed: whoever reads it may stop the demo at once.
+        const stopped = untilSignal(io);
         const hub = await startHub({
           store,
           version: VERSION,
@@ -67,7 +69,7 @@ export async function runDemo(flags: DemoFlags, io: CommandIO): Promise<number> 
             `Register a security key under Access → My keys; it works for this URL.\n` +
             `Throw-away data in ${dir}, removed when you stop. Press Ctrl+C to stop.\n`,
         );
-        await untilSignal(io);
+        await stopped;
         await hub.close();
         return EXIT.ok;
       } finally {

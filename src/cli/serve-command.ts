@@ -127,6 +127,8 @@ export async function runServe(flags: ServeFlags, io: CommandIO): Promise<number
         'Access gateway off: set LINEGUARD_CA_PASSPHRASE or LINEGUARD_CA_PASSPHRASE_FILE to run it in this hub.\n',
       );
     const setup = (await store.countUsers()) === 0 ? new SetupToken() : undefined;
+    // Listening before the hub says it listens: a supervisor may stop it as soon as it reads that.
+    const stopped = untilSignal(io);
     const hub = await startHub({
       store,
       version: VERSION,
@@ -148,7 +150,7 @@ export async function runServe(flags: ServeFlags, io: CommandIO): Promise<number
       );
     }
     io.stdout.write('\nPress Ctrl+C to stop.\n');
-    await untilSignal(io);
+    await stopped;
     await hub.close();
     return EXIT.ok;
   } finally {
