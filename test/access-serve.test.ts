@@ -78,6 +78,30 @@ describe('lineguard serve with the access gateway', () => {
     }
   });
 
+  it('takes the key sign-in window (--key-window), only with the gateway and only 1 to 60 minutes', async () => {
+    const off = new RunningCli(['serve', '--data-dir', data, '--port', '0', '--key-window', '2'], baseEnv());
+    expect(await off.exited).toBe(64);
+    expect(off.stderr).toMatch(/--key-window: the access gateway is off/);
+    const env = { ...baseEnv(), LINEGUARD_CA_PASSPHRASE: PASSPHRASE };
+    for (const bad of ['0', '61', '1.5', 'x']) {
+      const refused = new RunningCli(['serve', '--data-dir', data, '--port', '0', '--key-window', bad], env);
+      expect(await refused.exited).toBe(64);
+      expect(refused.stderr).toMatch(/expected whole minutes, 1 to 60/);
+    }
+    const on = new RunningCli(['serve', '--data-dir', data, '--port', '0', '--key-window', '2'], env);
+    try {
+      const [, url] = await on.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const cookie = await signIn(url!, 'boss', 'boss-password-1');
+      const me = (await (await fetch(`${url}/api/access/me`, { headers: { cookie } })).json()) as {
+        keyWindowMinutes: number;
+      };
+      expect(me.keyWindowMinutes).toBe(2);
+      expect(await on.stop()).toBe(0);
+    } finally {
+      await on.stop('SIGKILL');
+    }
+  });
+
   it('refuses to start with the wrong CA passphrase, and starts with the right one from a file', async () => {
     const wrong = new RunningCli(['serve', '--data-dir', data, '--port', '0'], {
       ...baseEnv(),

@@ -21,6 +21,8 @@ export interface HubAccessConfig {
   publicUrl: URL;
   /** Authenticator codes as the console's fallback second factor (off unless asked for). */
   allowTotp?: boolean;
+  /** Minutes a key sign-in counts as fresh (certificates, app set-up, step-up); default 5. */
+  keyWindowMinutes?: number;
 }
 
 /** The console's URL: `--public-url` or LINEGUARD_PUBLIC_URL, else `http://localhost:<port>` for a loopback or wildcard bind. */
@@ -68,7 +70,11 @@ export async function openHubAccess(cfg: HubAccessConfig): Promise<HubAccess> {
     // Grants need someone to approve them: the group the rules name exists from the start.
     if (!gateway.directory.hasGroup(APPROVER_GROUP))
       await gateway.directory.addGroup({ id: APPROVER_GROUP, name: 'Approvers' }, 'system');
-    return { gateway, approverGroup: APPROVER_GROUP };
+    return {
+      gateway,
+      approverGroup: APPROVER_GROUP,
+      ...(cfg.keyWindowMinutes !== undefined ? { keyWindowMs: cfg.keyWindowMinutes * 60_000 } : {}),
+    };
   } catch (e) {
     await gateway.close();
     throw e;

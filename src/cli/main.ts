@@ -49,6 +49,13 @@ function proxyList(v: string): string[] {
   return list;
 }
 
+function keyWindow(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 60)
+    throw new InvalidArgumentError('expected whole minutes, 1 to 60');
+  return n;
+}
+
 function sizeArg(v: string): number {
   try {
     return parseSize(v);
@@ -125,6 +132,11 @@ export function buildProgram(): Command {
     .option(
       '--allow-totp',
       'allow authenticator-app codes as a fallback second factor for the console (not phishing-resistant: audited as such, no client certificates)',
+    )
+    .option(
+      '--key-window <minutes>',
+      'how recent a security-key sign-in must be for a device certificate, adding an authenticator app and step-up changes (1 to 60; default 5)',
+      keyWindow,
     )
     .option(
       '--trust-proxy <addresses>',

@@ -33,6 +33,8 @@ export interface ServeFlags extends StoreFlags {
   trustProxy?: string[];
   /** Authenticator codes as the console's fallback second factor. */
   allowTotp?: boolean;
+  /** Minutes a key sign-in counts as fresh for certificates, app set-up and step-up. */
+  keyWindow?: number;
 }
 
 export const DEFAULT_PORT = 8440;
@@ -77,7 +79,13 @@ async function serveAccess(
     const caPassphrase = passphraseFromEnv();
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     const allowTotp = flags.allowTotp === true;
-    const access = await openHubAccess({ dataDir, caPassphrase, publicUrl: url, allowTotp });
+    const access = await openHubAccess({
+      dataDir,
+      caPassphrase,
+      publicUrl: url,
+      allowTotp,
+      ...(flags.keyWindow !== undefined ? { keyWindowMinutes: flags.keyWindow } : {}),
+    });
     io.stdout.write(
       keysPossible(url)
         ? `Access gateway on, security keys for ${url.origin}\n`
@@ -97,10 +105,14 @@ export async function runServe(flags: ServeFlags, io: CommandIO): Promise<number
   const gatewayWanted =
     process.env.LINEGUARD_CA_PASSPHRASE !== undefined ||
     process.env.LINEGUARD_CA_PASSPHRASE_FILE !== undefined;
-  if (flags.allowTotp && !gatewayWanted)
-    throw new UsageError(
-      '--allow-totp: the access gateway is off; set LINEGUARD_CA_PASSPHRASE or LINEGUARD_CA_PASSPHRASE_FILE',
-    );
+  for (const [flag, given] of [
+    ['--allow-totp', flags.allowTotp],
+    ['--key-window', flags.keyWindow],
+  ] as const)
+    if (given !== undefined && given !== false && !gatewayWanted)
+      throw new UsageError(
+        `${flag}: the access gateway is off; set LINEGUARD_CA_PASSPHRASE or LINEGUARD_CA_PASSPHRASE_FILE`,
+      );
   // The listener file is checked whole before anything opens: a bad one starts nothing.
   const configFile = gatewayConfigPath(flags.gatewayConfig);
   let listeners: GatewayConfig | undefined;

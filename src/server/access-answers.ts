@@ -79,6 +79,9 @@ export const AccessMe = z.object({
   keys: z.array(SecurityKey),
   webauthn: z.boolean().describe('whether this hub offers security keys'),
   totp: TotpStatus.describe('your authenticator app (fallback, not phishing-resistant)'),
+  keyWindowMinutes: z
+    .number()
+    .describe('how recent a key sign-in must be for a certificate, adding an app and step-up changes'),
 });
 
 export const AccessUserEntry = z.object({

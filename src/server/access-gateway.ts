@@ -19,6 +19,11 @@ export interface HubAccess {
   gateway: AccessGateway;
   /** The group whose employees approve grants (the gateway's grant rules name the same). */
   approverGroup: string;
+  /**
+   * How recent a key sign-in on a console session must be for a device certificate, for adding
+   * an authenticator app and for step-up changes (default KEY_LOGIN_FRESH_MS, 5 minutes).
+   */
+  keyWindowMs?: number;
 }
 
 /** Every gateway error code as the hub's, so a new one needs a decision here. */

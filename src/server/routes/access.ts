@@ -13,7 +13,7 @@ import { authenticatorRoutes } from './authenticator.js';
 import { securityKeyRoutes } from './security-keys.js';
 
 export function accessRoutes(app: Hub, ctx: HubContext, access: HubAccess): void {
-  const keyLogins = new KeyLogins();
+  const keyLogins = new KeyLogins(access.keyWindowMs);
   registerStepUp(app, access, keyLogins);
   securityKeyRoutes(app, ctx, access, keyLogins);
   accessCertificateRoutes(app, access, keyLogins);

@@ -25,7 +25,7 @@ function useDownload(pem: string | undefined): string | undefined {
   return url;
 }
 
-export function CertificateSection() {
+export function CertificateSection({ keyWindowMinutes }: { keyWindowMinutes: number }) {
   const { busy, error, run } = useAction();
   const [device, setDevice] = useState('');
   const [csr, setCsr] = useState('');
@@ -47,9 +47,9 @@ export function CertificateSection() {
     <section className="card" aria-labelledby="cert-h">
       <h2 id="cert-h">Device certificate</h2>
       <p className="muted">
-        For the gateway's mTLS listeners: valid up to 8 hours, bound to you and the device. Available for a
-        few minutes after signing in with your security key. Make the request on the device, e.g.{' '}
-        <code>{CSR_HINT}</code>
+        For the gateway's mTLS listeners: valid up to 8 hours, bound to you and the device. Available for{' '}
+        {keyWindowMinutes} minutes after signing in with your security key. Make the request on the device,
+        e.g. <code>{CSR_HINT}</code>
       </p>
       <form className="form" onSubmit={submit}>
         <label>

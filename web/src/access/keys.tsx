@@ -111,7 +111,9 @@ export function KeysSection({ me, onChange }: { me: AccessMe; onChange: () => vo
           </p>
         ) : null}
       </section>
-      {me.webauthn && me.keys.length > 0 ? <CertificateSection /> : null}
+      {me.webauthn && me.keys.length > 0 ? (
+        <CertificateSection keyWindowMinutes={me.keyWindowMinutes} />
+      ) : null}
       <AuthenticatorSection me={me} onChange={onChange} />
     </>
   );
