@@ -85,6 +85,24 @@ describe('lineguard analyze', () => {
     expect(readdirSync(dir).filter((f) => f.includes('partial'))).toEqual([]);
   });
 
+  it('streams events or the inventory to standard output (-), the summary then to standard error', async () => {
+    const file = join(dir, 'same.ndjson');
+    await runCli(['analyze', '--events', file, capture]);
+    const piped = await runCli(['analyze', '--events', '-', capture]);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toBe(readFileSync(file, 'utf8'));
+    expect(piped.stderr).toMatch(/^Capture: /);
+    expect(readdirSync(dir)).not.toContain('-');
+    const csv = await runCli(['analyze', '--csv', '-', '--json', capture]);
+    expect(csv.stdout.split('\r\n')[0]).toMatch(/^id,role,/);
+    expect((JSON.parse(csv.stderr) as Summary).packets).toBe(packets);
+    const inv = await runCli(['analyze', '--inventory', '-', capture]);
+    expect((JSON.parse(inv.stdout) as Inventory).assets.length).toBeGreaterThan(0);
+    const twice = await runCli(['analyze', '--events', '-', '--csv', '-', capture]);
+    expect(twice.code).toBe(64);
+    expect(twice.stderr).toMatch(/standard output \(-\) can take one of/);
+  });
+
   it('prints the inventory and writes it as JSON and CSV', async () => {
     const json = join(dir, 'assets.json');
     const csv = join(dir, 'assets.csv');

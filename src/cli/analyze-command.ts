@@ -14,7 +14,7 @@ import type { AnalyzerDescriptor } from '../protocols/analyzer.js';
 import { analyzers } from '../protocols/registry.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { EXIT } from './exit.js';
-import { NdjsonFile } from './ndjson.js';
+import { NdjsonFile, type NdjsonOutput, NdjsonStream } from './ndjson.js';
 import { type ProgressView, progressView } from './progress.js';
 import { renderSummary } from './render.js';
 
@@ -32,6 +32,9 @@ export interface AnalyzeFlags {
   analyzers?: boolean;
   threads?: number;
 }
+
+/** An output named `-` is standard output. */
+const STDOUT = '-';
 
 /** Below this much capture, starting a worker costs more than it saves. */
 const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
@@ -98,6 +101,8 @@ export async function runAnalyze(inputs: string[], flags: AnalyzeFlags, io: Comm
     throw new UsageError('--filter, --count and --duration apply to --interface only');
   }
   if (inputs.filter((i) => i === '-').length > 1) throw new UsageError('standard input (-) can be read once');
+  if ([flags.events, flags.inventory, flags.csv].filter((o) => o === STDOUT).length > 1)
+    throw new UsageError('standard output (-) can take one of --events, --inventory and --csv');
   const ports = parsePortFlags(flags.port ?? [], analyzers);
   if (flags.analyzers === false && (flags.inventory || flags.csv)) {
     throw new UsageError('--inventory and --csv need the analyzers (leave out --no-analyzers)');
@@ -124,10 +129,13 @@ async function analyzeAndReport(
   ports: Record<string, number[]>,
   signal: AbortSignal | undefined,
 ): Promise<number> {
-  let events: NdjsonFile | null = null;
+  // One output may be standard output (-); the summary then goes to standard error.
+  const toStdout = [flags.events, flags.inventory, flags.csv].includes(STDOUT);
+  const summaryOut = toStdout ? io.stderr : io.stdout;
+  let events: NdjsonOutput | null = null;
   if (flags.events) {
     try {
-      events = new NdjsonFile(flags.events);
+      events = flags.events === STDOUT ? new NdjsonStream(io.stdout) : new NdjsonFile(flags.events);
     } catch (e) {
       io.stderr.write(`lineguard: cannot write ${flags.events}: ${(e as Error).message}\n`);
       return EXIT.output;
@@ -184,7 +192,10 @@ async function analyzeAndReport(
     progress.stop();
     events?.abandon();
     if (e instanceof Interrupted) {
-      io.stderr.write(`lineguard: stopped by ${e.signal}; nothing written\n`);
+      const what = events?.streamed
+        ? 'events so far on standard output, nothing else written'
+        : 'nothing written';
+      io.stderr.write(`lineguard: stopped by ${e.signal}; ${what}\n`);
       return 128 + osConstants.signals[e.signal];
     }
     // An input that could not be analysed as a whole (changed while its threads read it).
@@ -218,6 +229,10 @@ async function analyzeAndReport(
     [flags.csv, () => inventoryCsv(inventory?.assets ?? [])],
   ] as const) {
     if (!path || !inventory) continue;
+    if (path === STDOUT) {
+      io.stdout.write(text());
+      continue;
+    }
     try {
       writeFileAtomic(path, text());
     } catch (e) {
@@ -228,9 +243,9 @@ async function analyzeAndReport(
   const failed = summary.inputs.filter((i) => i.error);
   // Nothing at all was read from any input: an input error; otherwise a (partial) result.
   const anyRead = summary.inputs.some((i) => i.packets > 0 || (!i.error && i.format));
-  if (flags.json) writeJsonSummary(io.stdout, summary, inventory);
+  if (flags.json) writeJsonSummary(summaryOut, summary, inventory);
   else if (anyRead) {
-    io.stdout.write(`${renderSummary(summary)}\n${inventory ? `\n${renderInventory(inventory)}\n` : ''}`);
+    summaryOut.write(`${renderSummary(summary)}\n${inventory ? `\n${renderInventory(inventory)}\n` : ''}`);
   }
   for (const i of failed) io.stderr.write(`lineguard: ${i.error!.message}\n`);
   if (failed.length === 0) return EXIT.ok;

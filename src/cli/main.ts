@@ -78,9 +78,12 @@ export function buildProgram(): Command {
     .description('Analyse captures (pcap, pcapng, gzip; - for standard input) or a live interface')
     .argument('[captures...]', 'capture files, or - for standard input')
     .option('--json', 'print the summary as JSON')
-    .option('--events <file>', 'write every event as JSON lines to <file>')
-    .option('--inventory <file>', 'write the asset inventory as JSON to <file>')
-    .option('--csv <file>', 'write the asset inventory as CSV to <file>')
+    .option('--events <file>', 'write every event as JSON lines to <file> (- for standard output)')
+    .option('--inventory <file>', 'write the asset inventory as JSON to <file> (- for standard output)')
+    .option(
+      '--csv <file>',
+      'write the asset inventory as CSV to <file> (- for standard output; with any -, the summary goes to standard error)',
+    )
     .option('-i, --interface <name>', 'capture live from a network interface (uses tcpdump)')
     .option('--filter <bpf>', 'with --interface: a BPF filter, e.g. "tcp port 502"')
     .option('--count <n>', 'with --interface: stop after <n> packets', positiveInt)
