@@ -234,8 +234,9 @@ export function buildProgram(): Command {
 /**
  * A reader that stops reading (`lineguard analyze --json | head`) ends the command quietly, as
  * SIGPIPE ends a C tool: Node ignores SIGPIPE, so the failed write would otherwise surface as an
- * unhandled error with a stack trace. Output files are committed before anything is printed, so
- * leaving here loses nothing.
+ * unhandled error with a stack trace. Nothing half-written stays: output files are committed
+ * before the summary is printed, and events streamed to standard output (--events -) leave no
+ * file behind.
  */
 function endQuietlyOnClosedReader(stream: NodeJS.WriteStream): void {
   stream.on('error', (e: NodeJS.ErrnoException) => {
