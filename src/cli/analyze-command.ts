@@ -54,6 +54,17 @@ function defaultThreads(inputs: readonly string[]): number {
   return bytes >= PARALLEL_MIN_BYTES ? Math.min(availableParallelism(), MAX_DEFAULT_THREADS) : 1;
 }
 
+/**
+ * --threads, at most one per core: each thread is a whole analysis of its share, busy all the
+ * time, so more threads than cores only add their memory and switching.
+ */
+function threadsAsked(n: number, io: CommandIO): number {
+  const cores = availableParallelism();
+  if (n <= cores) return n;
+  io.stderr.write(`lineguard: --threads ${n}: this machine has ${cores} cores; using ${cores}\n`);
+  return cores;
+}
+
 export interface CommandIO {
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -152,7 +163,10 @@ async function analyzeAndReport(
     onProgress: (p) => progress.update(p),
     engine: { ports },
     onEvent,
-    threads: flags.threads ?? defaultThreads(flags.interface ? [] : inputs),
+    threads:
+      flags.threads !== undefined
+        ? threadsAsked(flags.threads, io)
+        : defaultThreads(flags.interface ? [] : inputs),
   };
   if (!observations) opts.analyzers = [];
 

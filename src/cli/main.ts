@@ -97,7 +97,7 @@ export function buildProgram(): Command {
     .option('--no-analyzers', 'decode, flows and reassembly only: no protocol analyzers')
     .option(
       '--threads <n>',
-      'analyse on n threads (default: one per core, up to 4, for captures of 32 MiB or more; else 1)',
+      'analyse on n threads, at most one per core (default: one per core, up to 4, for captures of 32 MiB or more; else 1)',
       positiveInt,
     )
     .option('--no-progress', 'no progress bar even on a terminal')
