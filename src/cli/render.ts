@@ -12,6 +12,13 @@ function bytes(x: number): string {
   return `${x} B`;
 }
 
+/** A rate as people read it: 1.23 M, 45.6 k or 789 (a small capture is not "0.00 M"). */
+export function perSecond(x: number): string {
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)} M`;
+  if (x >= 1e3) return `${(x / 1e3).toFixed(1)} k`;
+  return x.toFixed(0);
+}
+
 function table(rows: string[][], indent = '  '): string {
   const widths: number[] = [];
   for (const r of rows) {
@@ -34,7 +41,7 @@ function table(rows: string[][], indent = '  '): string {
 export function renderSummary(s: Summary, maxHosts = 50): string {
   const out: string[] = [];
   const on = s.threads > 1 ? ` on ${s.threads} threads` : '';
-  const rate = s.elapsedSec > 0 ? `  (${(s.packets / s.elapsedSec / 1e6).toFixed(2)} M packets/s${on})` : '';
+  const rate = s.elapsedSec > 0 ? `  (${perSecond(s.packets / s.elapsedSec)} packets/s${on})` : '';
   out.push(`Capture: ${s.inputs.map((i) => i.input).join(', ')}`);
   out.push(`  packets   ${n(s.packets)}${rate}`);
   out.push(`  bytes     ${bytes(s.bytes)} on the wire, ${bytes(s.captureBytes)} of capture`);
