@@ -280,6 +280,11 @@ describe.skipIf(!chromiumAvailable())('security keys and access pages in a brows
     await row.getByRole('button', { name: 'Approve' }).click();
     await page.locator(`tr[data-grant="${pending!.id}"][data-status="approved"]`).waitFor();
     expect((await access.gateway.grants.get(pending!.id))?.status).toBe('approved');
+    // The status filter: no longer among the pending, among the approved.
+    await page.getByLabel('Status').selectOption('pending');
+    await page.getByText('No pending request.').waitFor();
+    await page.getByLabel('Status').selectOption('approved');
+    await page.locator(`tr[data-grant="${pending!.id}"]`).waitFor();
   });
 
   it("shows a bad policy with Cedar's error and keeps the previous in force", async () => {

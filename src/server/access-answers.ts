@@ -5,6 +5,7 @@
  * imports nothing that needs Node.
  */
 import { z } from 'zod';
+import { GRANT_STATUSES } from '../access/grants/statuses.js';
 import type { UserRole } from '../store/types.js';
 
 /** The console roles; the line after fails to compile when `UserRole` gains one. */
@@ -130,7 +131,7 @@ export const Grant = z.object({
   startsAt: z.number(),
   endsAt: z.number(),
   reason: z.string(),
-  status: z.enum(['pending', 'approved', 'denied', 'revoked']),
+  status: z.enum(GRANT_STATUSES),
   approver: z.string().optional(),
   decidedAt: z.number().optional(),
   note: z.string().optional(),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ACCESS_EVENT_TYPES } from '../access/events.js';
+import { GRANT_STATUSES } from '../access/grants/statuses.js';
 import { idSchema } from '../access/ids.js';
 import { isAction } from '../access/policy/actions.js';
 import { USER_ROLES, UserName } from './schemas.js';
@@ -162,7 +163,7 @@ export const GrantRequestBody = z
   });
 
 export const GrantStatusQuery = z.strictObject({
-  status: z.enum(['pending', 'approved', 'denied', 'revoked']).optional(),
+  status: z.enum(GRANT_STATUSES).optional(),
   before: AccessId.optional().describe('grants older than this one (the last of the previous page)'),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });

@@ -5,6 +5,7 @@
  * lists are JSON text.
  */
 import type { Generated } from 'kysely';
+import type { GRANT_STATUSES } from '../grants/statuses.js';
 
 export interface UserTable {
   id: string;
@@ -63,7 +64,7 @@ export interface GrantTable {
   starts_at: number;
   ends_at: number;
   reason: string;
-  status: 'pending' | 'approved' | 'denied' | 'revoked';
+  status: (typeof GRANT_STATUSES)[number];
   approver: string | null;
   decided_at: number | null;
   note: string | null;

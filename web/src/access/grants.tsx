@@ -4,6 +4,7 @@
  * what — a requester never approves their own — and its refusal is shown as it gave it.
  */
 import { type FormEvent, useState } from 'react';
+import { GRANT_STATUSES } from '../../../src/access/grants/statuses.js';
 import { postJson } from '../lib/api.js';
 import { dateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
@@ -185,8 +186,10 @@ function GrantRow({ g, me, onDone }: { g: Grant; me: AccessMe; onDone: () => voi
 const PAGE = 200;
 
 export function GrantsSection({ me }: { me: AccessMe }) {
+  const [status, setStatus] = useState('');
   const [before, setBefore] = useState<string | undefined>(undefined);
   const q = new URLSearchParams({ limit: String(PAGE) });
+  if (status) q.set('status', status);
   if (before !== undefined) q.set('before', before);
   const [grants, reload] = useApi<Items<Grant>>('/api/access/grants', q);
   return (
@@ -195,10 +198,29 @@ export function GrantsSection({ me }: { me: AccessMe }) {
         <h2 id="grants-h">
           {me.approver || me.role === 'admin' ? 'Requests and grants' : 'Your requests and grants'}
         </h2>
+        <div className="form row">
+          <label>
+            Status
+            <select
+              value={status}
+              onChange={(e) => {
+                setStatus(e.target.value);
+                setBefore(undefined);
+              }}
+            >
+              <option value="">all</option>
+              {GRANT_STATUSES.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
         <Load value={grants} what="the grants" retry={reload}>
           {({ items }) =>
             items.length === 0 && before === undefined ? (
-              <p className="muted">No request yet.</p>
+              <p className="muted">{status ? `No ${status} request.` : 'No request yet.'}</p>
             ) : (
               <>
                 <table className="grid-table" data-testid="grant-list">
