@@ -16,15 +16,17 @@ export interface InputSink extends PacketSink {
   beginInput(source: string): void;
 }
 
+export interface ReadInputsOptions {
+  source?: string | undefined;
+  onProgress?: ((p: Progress) => void) | undefined;
+  /** Checked before each input and chunk: an abort rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+}
+
 export async function readInputs(
   inputs: readonly Input[],
   sink: InputSink,
-  opts: {
-    source?: string | undefined;
-    onProgress?: ((p: Progress) => void) | undefined;
-    /** Checked before each input and chunk: an abort rejects with the signal's reason. */
-    signal?: AbortSignal | undefined;
-  },
+  opts: ReadInputsOptions,
 ): Promise<InputReport[]> {
   const reports: InputReport[] = [];
   /** Frames of the inputs before this one. */
@@ -78,11 +80,7 @@ async function readOne(
   src: ByteSource,
   name: string,
   sink: InputSink,
-  opts: {
-    source?: string | undefined;
-    onProgress?: ((p: Progress) => void) | undefined;
-    signal?: AbortSignal | undefined;
-  },
+  opts: ReadInputsOptions,
   before: number,
 ): Promise<ReadResult> {
   const { onProgress, signal } = opts;

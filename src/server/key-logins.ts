@@ -19,6 +19,11 @@ export class KeyLogins {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The window in whole minutes, as messages and the console say it. */
+  get freshMinutes(): number {
+    return Math.round(this.freshMs / 60_000);
+  }
+
   /** The key sign-in that opened console session `sessionId`. */
   record(sessionId: string, login: WebAuthnLogin): void {
     this.prune();

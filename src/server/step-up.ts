@@ -26,7 +26,7 @@ export async function needsStepUp(
 }
 
 export function registerStepUp(app: FastifyInstance, access: HubAccess, keyLogins: KeyLogins): void {
-  const minutes = Math.round(keyLogins.freshMs / 60_000);
+  const minutes = keyLogins.freshMinutes;
   app.addHook('preHandler', async (req) => {
     if (!req.routeOptions.config.stepUp) return;
     const { user, session } = signedIn(req);

@@ -13,7 +13,7 @@ import type { KeyLogins } from '../key-logins.js';
 
 export function accessCertificateRoutes(app: Hub, access: HubAccess, keyLogins: KeyLogins): void {
   const gw = access.gateway;
-  const minutes = Math.round(keyLogins.freshMs / 60_000);
+  const minutes = keyLogins.freshMinutes;
 
   app.post(
     '/api/access/certificates',

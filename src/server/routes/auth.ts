@@ -129,7 +129,7 @@ export function authRoutes(app: Hub, ctx: HubContext): void {
       if (next === current) throw new HubError('LG_VALIDATION', 'next: is the password you have now');
       await store.setPassword(user.id, await hashPassword(next));
       await store.deleteUserSessions(user.id, session.id);
-      await ctx.access?.gateway.audit.append({
+      await audit?.append({
         type: 'access.password.change',
         actor: user.name,
         subject: user.name,

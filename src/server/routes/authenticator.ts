@@ -1,8 +1,9 @@
 /**
  * Authenticator apps (TOTP), the opt-in fallback to security keys: each console user sets up
- * and removes their own (an administrator resets a person's factors: access-directory.ts). Someone who has a key must have
- * signed in with it in the last few minutes to add an app, so a stolen session cookie cannot
- * plant a weaker factor on a key holder's account.
+ * and removes their own (an administrator resets a person's factors: access-directory.ts).
+ * Someone who has a key must have signed in with it in the last few minutes to add an app, and
+ * someone without one enters the password, so a stolen session cookie cannot plant a weaker
+ * factor on the account.
  */
 import { signedIn } from '../access.js';
 import { type HubAccess, hasSecurityKey, linkedUser } from '../access-gateway.js';
@@ -42,7 +43,7 @@ export function authenticatorRoutes(
         if (keyLogins.fresh(session.id, user.name) === undefined)
           throw new HubError(
             'LG_FORBIDDEN',
-            `sign in with your security key first (in the last ${keyLogins.freshMs / 60_000} minutes) to add an authenticator app`,
+            `sign in with your security key first (in the last ${keyLogins.freshMinutes} minutes) to add an authenticator app`,
           );
       } else {
         // Without a key, the password: a stolen cookie alone must not plant the attacker's app.

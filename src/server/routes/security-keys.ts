@@ -138,7 +138,7 @@ export function securityKeyRoutes(app: Hub, ctx: HubContext, access: HubAccess, 
         keys: identity && gw.webauthn ? await gw.webauthn.keys(identity.id) : [],
         webauthn: gw.webauthn !== undefined,
         totp: await gw.totp.status(user.name),
-        keyWindowMinutes: keyLogins.freshMs / 60_000,
+        keyWindowMinutes: keyLogins.freshMinutes,
       };
     },
   );
