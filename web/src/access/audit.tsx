@@ -7,6 +7,7 @@ import { weakLogin } from '../../../src/access/audit/export.js';
 import { ACCESS_EVENT_TYPES } from '../../../src/access/events.js';
 import { dateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
+import { ChoiceFilter } from '../ui/choice-filter.js';
 import { OlderNewest } from '../ui/pager.js';
 import { Load } from '../ui/states.js';
 import type { AuditEntry, AuditVerify, Items } from './types.js';
@@ -44,23 +45,15 @@ export function AuditSection() {
       <h2 id="audit-h">Audit log</h2>
       <Verify />
       <div className="form row">
-        <label>
-          Event type
-          <select
-            value={type}
-            onChange={(e) => {
-              setType(e.target.value);
-              setBefore(undefined);
-            }}
-          >
-            <option value="">all</option>
-            {ACCESS_EVENT_TYPES.map((t) => (
-              <option key={t} value={t}>
-                {t}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceFilter
+          label="Event type"
+          value={type}
+          choices={ACCESS_EVENT_TYPES}
+          onChange={(v) => {
+            setType(v);
+            setBefore(undefined);
+          }}
+        />
         <a className="btn small" href="/api/access/audit/export?format=jsonl" download>
           Export JSON lines
         </a>

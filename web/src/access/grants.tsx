@@ -8,6 +8,7 @@ import { GRANT_STATUSES } from '../../../src/access/grants/statuses.js';
 import { postJson } from '../lib/api.js';
 import { dateTime } from '../lib/format.js';
 import { useApi } from '../lib/use-api.js';
+import { ChoiceFilter } from '../ui/choice-filter.js';
 import { FormError } from '../ui/form-error.js';
 import { OlderNewest } from '../ui/pager.js';
 import { Load } from '../ui/states.js';
@@ -199,23 +200,15 @@ export function GrantsSection({ me }: { me: AccessMe }) {
           {me.approver || me.role === 'admin' ? 'Requests and grants' : 'Your requests and grants'}
         </h2>
         <div className="form row">
-          <label>
-            Status
-            <select
-              value={status}
-              onChange={(e) => {
-                setStatus(e.target.value);
-                setBefore(undefined);
-              }}
-            >
-              <option value="">all</option>
-              {GRANT_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ChoiceFilter
+            label="Status"
+            value={status}
+            choices={GRANT_STATUSES}
+            onChange={(v) => {
+              setStatus(v);
+              setBefore(undefined);
+            }}
+          />
         </div>
         <Load value={grants} what="the grants" retry={reload}>
           {({ items }) =>
