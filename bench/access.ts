@@ -58,6 +58,11 @@ const DECISIONS = Number(flags.decisions);
 const LOAD_CPU = flags.pin ? 0 : undefined;
 if (flags.pin) execFileSync('taskset', ['-apc', '1', String(process.pid)]);
 
+/** An added latency with its sign: a noisy round can make the proxied figure the lower. */
+function signed(us: number): string {
+  return `${us < 0 ? '−' : '+'}${Math.abs(us).toFixed(1)}`;
+}
+
 function start(job: WorkerJob): Worker {
   // A worker does not inherit `--import tsx`: the bootstrap registers tsx, then loads the TypeScript.
   const url = new URL('./access-worker.ts', import.meta.url).href;
@@ -273,12 +278,12 @@ const addedP50 = proxied.p50 - direct.p50;
 const addedP99 = proxied.p99 - direct.p99;
 const ratio = proxiedRps / directRps;
 const rows: [string, string, string, string, string, boolean][] = [
-  ['latency p50 (µs)', direct.p50.toFixed(1), proxied.p50.toFixed(1), `+${addedP50.toFixed(1)}`, '—', true],
+  ['latency p50 (µs)', direct.p50.toFixed(1), proxied.p50.toFixed(1), signed(addedP50), '—', true],
   [
     'latency p99 (µs)',
     direct.p99.toFixed(1),
     proxied.p99.toFixed(1),
-    `+${addedP99.toFixed(1)}`,
+    signed(addedP99),
     '≤ +100',
     addedP99 <= 100,
   ],
@@ -294,7 +299,7 @@ const rows: [string, string, string, string, string, boolean][] = [
     'mTLS latency p50 (µs)',
     direct.p50.toFixed(1),
     tlsLatency.p50.toFixed(1),
-    `+${(tlsLatency.p50 - direct.p50).toFixed(1)}`,
+    signed(tlsLatency.p50 - direct.p50),
     '—',
     true,
   ],
@@ -302,7 +307,7 @@ const rows: [string, string, string, string, string, boolean][] = [
     'mTLS latency p99 (µs)',
     direct.p99.toFixed(1),
     tlsLatency.p99.toFixed(1),
-    `+${(tlsLatency.p99 - direct.p99).toFixed(1)}`,
+    signed(tlsLatency.p99 - direct.p99),
     '—',
     true,
   ],
@@ -318,7 +323,7 @@ const rows: [string, string, string, string, string, boolean][] = [
     'bare Node relay latency p50 | p99 (µs)',
     `${direct.p50.toFixed(1)} | ${direct.p99.toFixed(1)}`,
     `${bareLatency.p50.toFixed(1)} | ${bareLatency.p99.toFixed(1)}`,
-    `+${(bareLatency.p50 - direct.p50).toFixed(1)} | +${(bareLatency.p99 - direct.p99).toFixed(1)}`,
+    `${signed(bareLatency.p50 - direct.p50)} | ${signed(bareLatency.p99 - direct.p99)}`,
     '—',
     true,
   ],
